@@ -1,0 +1,3 @@
+export * from './xml-input.error';
+export * from './limits';
+export * from './parse-secure';
