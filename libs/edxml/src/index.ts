@@ -1,1 +1,15 @@
 export * from './model';
+export * from './errors';
+export * from './dates';
+export * from './identifiers';
+export { XMLDSIG_NAMESPACE, detectSignature } from './signature';
+export type { SignaturePresence } from './signature';
+export { parseEdxml } from './parse';
+export type { ParseOptions, ParseResult } from './parse';
+export { buildEdxml } from './build';
+export { escapeXmlAttribute, escapeXmlText } from './xml-text';
+export { validateEdxml, assertValidEdxml } from './validate';
+export type { ValidateOptions } from './validate';
+export { packageToJson, packageFromJson } from './json';
+export type { AttachmentJson, EdocPackageJson, EdxmlPackageJson } from './json';
+export { DEFAULT_MAX_UNZIPPED_BYTES, stripCid, contentTypeForName } from './attachments';

@@ -32,6 +32,8 @@ export interface PromulgationInfo {
 
 export interface DocumentType {
   type: string;
+  /** Sub-type of `type` (producers write 0 when there is none). */
+  typeDetail?: number;
   typeName?: string;
 }
 
@@ -56,6 +58,7 @@ export interface OtherInfo {
 
 export interface ResponseFor {
   organId?: string;
+  /** The answered document's code as one string, `{CodeNumber}/{CodeNotation}`. */
   code?: string;
   /** yyyy/MM/dd */
   promulgationDate?: string;
