@@ -2,8 +2,8 @@ import type { Config } from 'jest';
 
 // Path aliases mirror tsconfig.json so tests import libraries the way apps do.
 const moduleNameMapper = {
-  '^@lienthong/(edxml|pki|xml)$': '<rootDir>/libs/$1/src',
-  '^@lienthong/(edxml|pki|xml)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@lienthong/([a-z-]+)$': '<rootDir>/libs/$1/src',
+  '^@lienthong/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 
 // Type checking runs once in `npm run typecheck`; jest only transpiles.

@@ -1,0 +1,249 @@
+import { Logger } from '@nestjs/common';
+import * as amqp from 'amqplib';
+import type { Channel, ChannelModel, RecoveringChannelModel } from 'amqplib';
+import { ConfirmPublisher } from './amqp-publisher';
+import { AmqpSubscription, SubscriptionHost } from './amqp-subscription';
+import { BusTopology, BusTopologyOptions, ExchangeSpec, QueueSpec } from './bus-topology';
+import { BusClosedError, BusError, BusUnavailableError, TopologyError } from './errors';
+import {
+  CancelOptions,
+  ConsumeOptions,
+  DEFAULT_CLOSE_GRACE_MS,
+  DeadLetterHook,
+  MessageBus,
+  MessageHandler,
+  OutgoingMessage,
+  PublishResult,
+  Subscription,
+} from './message-bus';
+import { resolveConsumeOptions, validateOutgoing } from './validation';
+
+export interface AmqpMessageBusOptions {
+  /** `amqp://user:pass@host:5672/vhost`; URL query options (heartbeat, frameMax) pass through to amqplib. */
+  url: string;
+  topology?: BusTopology | BusTopologyOptions;
+  /** Shown in RabbitMQ's connection list, so operators can tell which node holds which connection. */
+  connectionName?: string;
+  /** Back-off between reconnect attempts after a connection loss. Default 200 ms doubling to 30 s. */
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * false (default): connect() fails at once if the broker cannot be reached, so a misconfigured
+   * process stops with a clear error. true: keep trying with the back-off above.
+   */
+  waitForBroker?: boolean;
+  /** A publish not confirmed by then rejects, so the outbox tries again. Default 30 s. */
+  confirmTimeoutMs?: number;
+  onDeadLetter?: DeadLetterHook;
+  logger?: Pick<Logger, 'log' | 'warn' | 'error'>;
+}
+
+/**
+ * The bus on RabbitMQ: one connection (re-established with back-off when it drops), one confirm
+ * channel for every publish, and one channel per consumer.
+ */
+export class AmqpMessageBus extends MessageBus implements SubscriptionHost {
+  readonly topology: BusTopology;
+  readonly logger: Pick<Logger, 'log' | 'warn' | 'error'>;
+  readonly onDeadLetter?: DeadLetterHook;
+  private readonly publisher: ConfirmPublisher;
+  private readonly subscriptions = new Set<AmqpSubscription>();
+  private recovering?: RecoveringChannelModel;
+  private model?: ChannelModel;
+  private closing?: Promise<void>;
+  private closed = false;
+
+  private constructor(private readonly options: AmqpMessageBusOptions) {
+    super();
+    this.topology =
+      options.topology instanceof BusTopology ? options.topology : new BusTopology(options.topology);
+    this.logger = options.logger ?? new Logger(AmqpMessageBus.name);
+    this.onDeadLetter = options.onDeadLetter;
+    this.publisher = new ConfirmPublisher(options.confirmTimeoutMs ?? 30_000);
+  }
+
+  /** Resolves once connected; see {@link AmqpMessageBusOptions.waitForBroker}. */
+  static async connect(options: AmqpMessageBusOptions): Promise<AmqpMessageBus> {
+    const bus = new AmqpMessageBus(options);
+    await bus.start();
+    return bus;
+  }
+
+  get connected(): boolean {
+    return this.model !== undefined;
+  }
+
+  /** For health checks and the dashboard. */
+  get publisherStats(): { inFlight: number; drainWaits: number } {
+    return this.publisher.stats;
+  }
+
+  currentModel(): ChannelModel | undefined {
+    return this.model;
+  }
+
+  async assertCoreTopology(): Promise<void> {
+    const exchanges = this.topology.coreExchanges();
+    const queues = this.topology.coreQueues();
+    await this.withChannel((ch) => declare(ch, exchanges, queues));
+  }
+
+  async assertAgencyQueue(agencyCode: string): Promise<void> {
+    const queues = this.topology.agencyQueues(agencyCode);
+    await this.withChannel((ch) => declare(ch, [], queues));
+  }
+
+  async publish(message: OutgoingMessage): Promise<PublishResult> {
+    if (this.closing) throw new BusClosedError();
+    validateOutgoing(message);
+    return this.publisher.publish(
+      this.topology.exchangeName(message.exchange),
+      message.routingKey,
+      message.body,
+      {
+        messageId: message.messageId,
+        headers: message.headers,
+        contentType: message.contentType,
+      },
+    );
+  }
+
+  /** Retry copies still go out while the bus closes: a handler finishing in its grace period needs them. */
+  publishRaw(
+    exchange: string,
+    routingKey: string,
+    body: Buffer,
+    props: { messageId: string; headers: Record<string, unknown>; contentType?: string },
+  ): Promise<PublishResult> {
+    if (this.closed) return Promise.reject(new BusClosedError());
+    return this.publisher.publish(exchange, routingKey, body, props);
+  }
+
+  async consume(queue: string, handler: MessageHandler, options: ConsumeOptions = {}): Promise<Subscription> {
+    if (this.closing) throw new BusClosedError();
+    const { prefetch, maxAttempts } = resolveConsumeOptions(options);
+    const model = this.requireModel();
+    const subscription = new AmqpSubscription(queue, handler, prefetch, maxAttempts, this);
+    this.subscriptions.add(subscription);
+    try {
+      await subscription.start(model);
+    } catch (error) {
+      this.subscriptions.delete(subscription);
+      throw brokerError(error);
+    }
+    return subscription;
+  }
+
+  forget(subscription: AmqpSubscription): void {
+    this.subscriptions.delete(subscription);
+  }
+
+  async queueDepth(queue: string): Promise<number> {
+    // A passive declare of a missing queue kills its channel, hence a throwaway one.
+    const { messageCount } = await this.withChannel((ch) => ch.checkQueue(queue));
+    return messageCount;
+  }
+
+  close(options: CancelOptions = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.graceMs ?? DEFAULT_CLOSE_GRACE_MS);
+    return this.closing;
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.cancel({ graceMs })));
+    await this.publisher.close(graceMs);
+    this.closed = true;
+    await this.recovering?.close();
+    this.model = undefined;
+  }
+
+  private async start(): Promise<void> {
+    const reconnect = this.options.reconnect ?? {};
+    this.recovering = await amqp.connect(this.options.url, {
+      clientProperties: {
+        connection_name: this.options.connectionName ?? `lienthong ${this.topology.prefix}`,
+      },
+      recovery: {
+        initialDelay: reconnect.initialDelayMs ?? 200,
+        maxDelay: reconnect.maxDelayMs ?? 30_000,
+        initialMaxRetries: this.options.waitForBroker ? Infinity : 0,
+        // Listeners must be on before the first attempt, or its 'connect' would be missed.
+        waitForConnect: false,
+      },
+    });
+    const recovering = this.recovering;
+    recovering.on('connect', (model: ChannelModel) => this.onConnect(model));
+    recovering.on('disconnect', (error: Error) => this.onDisconnect(error));
+    recovering.on(
+      'reconnect-scheduled',
+      ({ attempt, delay, error }: { attempt: number; delay: number; error: Error }) =>
+        this.logger.warn(
+          `broker unreachable (${error.message}); reconnect attempt ${attempt} in ${delay} ms`,
+        ),
+    );
+    recovering.on('reconnect-failed', (error: Error) =>
+      this.logger.error(`gave up reconnecting: ${error.message}`),
+    );
+    recovering.on('error', (error: Error) => this.logger.warn(`broker connection: ${error.message}`));
+    recovering.on('blocked', (reason: string) => this.logger.warn(`broker blocked publishing: ${reason}`));
+    recovering.on('unblocked', () => this.logger.log('broker unblocked publishing'));
+    try {
+      await recovering.waitForConnect();
+    } catch (error) {
+      throw new BusUnavailableError(`cannot connect to the broker: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  private onConnect(model: ChannelModel): void {
+    const reconnected = this.subscriptions.size > 0;
+    this.model = model;
+    this.publisher.attach(model);
+    for (const subscription of this.subscriptions) subscription.resume(model);
+    if (reconnected) this.logger.log(`reconnected; resuming ${this.subscriptions.size} consumer(s)`);
+  }
+
+  private onDisconnect(error: Error): void {
+    this.model = undefined;
+    if (this.closing) return;
+    this.logger.warn(`broker connection lost: ${error.message}`);
+    this.publisher.detach(error.message);
+    for (const subscription of this.subscriptions) subscription.connectionLost();
+  }
+
+  private requireModel(): ChannelModel {
+    if (this.closing) throw new BusClosedError();
+    if (!this.model) throw new BusUnavailableError('not connected to the broker');
+    return this.model;
+  }
+
+  private async withChannel<T>(work: (ch: Channel) => Promise<T>): Promise<T> {
+    const ch = await this.requireModel().createChannel();
+    ch.on('error', () => undefined); // the failing operation itself rejects with the same error
+    try {
+      return await work(ch);
+    } catch (error) {
+      throw brokerError(error);
+    } finally {
+      await ch.close().catch(() => undefined);
+    }
+  }
+}
+
+async function declare(ch: Channel, exchanges: ExchangeSpec[], queues: QueueSpec[]): Promise<void> {
+  for (const exchange of exchanges) await ch.assertExchange(exchange.name, exchange.type, { durable: true });
+  for (const queue of queues) {
+    // Quorum queues must be durable and neither exclusive nor auto-delete.
+    await ch.assertQueue(queue.name, { durable: true, arguments: queue.arguments });
+    for (const b of queue.bindings) await ch.bindQueue(queue.name, b.exchange, b.routingKey);
+  }
+}
+
+/** Missing or mismatched topology is a TopologyError; anything else keeps its cause. */
+function brokerError(error: unknown): Error {
+  if (error instanceof BusError) return error;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 404 || code === 406) return new TopologyError(message, { cause: error });
+  return new BusError(message, { cause: error });
+}

@@ -1,0 +1,216 @@
+import type { BusExchange } from './message-bus';
+
+export interface BusTopologyOptions {
+  /** First word of every exchange and queue name. Default `axis`; tests use a random one. */
+  prefix?: string;
+  /** Back-off ladder: the delay after the 1st failed attempt, the 2nd, …; the last one repeats. */
+  retryDelaysMs?: readonly number[];
+  /**
+   * Redeliveries (consumer crashed or was cancelled, not our retry ladder) after which a quorum
+   * queue dead-letters a message itself (`x-delivery-limit`): a message that kills its consumer
+   * every time must not loop for ever. Part of the queue arguments, so every process must agree.
+   */
+  deliveryLimit?: number;
+}
+
+export type ExchangeType = 'topic' | 'direct' | 'fanout';
+
+export interface ExchangeSpec {
+  name: string;
+  type: ExchangeType;
+}
+
+export type QueueArguments = Record<string, string | number>;
+
+export interface QueueSpec {
+  name: string;
+  arguments: QueueArguments;
+  /** Bindings of this queue: `exchange` → queue with `routingKey`. */
+  bindings: { exchange: string; routingKey: string }[];
+}
+
+export const DEFAULT_PREFIX = 'axis';
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 30_000, 120_000];
+export const DEFAULT_DELIVERY_LIMIT = 20;
+
+/** The bus bookkeeping headers. */
+export const ATTEMPT_HEADER = 'x-lienthong-attempt';
+export const LAST_ERROR_HEADER = 'x-lienthong-last-error';
+export const ROUTING_KEY_HEADER = 'x-lienthong-routing-key';
+
+/** Dead-letter routing key of the trace queue. Never an agency code (see {@link BusTopology.assertAgencyCode}). */
+const TRACE_DEAD_LETTER_KEY = 'trace';
+
+// Names and routing keys: dot-separated words, no topic wildcards (`*`, `#`), nothing that needs quoting.
+const WORDS = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/**
+ * Every exchange and queue name and argument, computed in one place so that the axis, the nodes
+ * and the in-memory bus declare exactly the same thing (RabbitMQ refuses a re-declaration with
+ * different arguments).
+ */
+export class BusTopology {
+  readonly prefix: string;
+  readonly retryDelaysMs: readonly number[];
+  readonly deliveryLimit: number;
+
+  constructor(options: BusTopologyOptions = {}) {
+    const prefix = options.prefix ?? DEFAULT_PREFIX;
+    if (!WORDS.test(prefix) || prefix.length > 100)
+      throw new Error(`invalid bus prefix: ${JSON.stringify(prefix)}`);
+    const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    if (delays.length === 0 || delays.some((d) => !Number.isSafeInteger(d) || d <= 0)) {
+      throw new Error(`retry delays must be positive integers (ms), got ${JSON.stringify(delays)}`);
+    }
+    const deliveryLimit = options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT;
+    if (!Number.isSafeInteger(deliveryLimit) || deliveryLimit < 1)
+      throw new Error('deliveryLimit must be ≥ 1');
+    this.prefix = prefix;
+    this.retryDelaysMs = [...delays];
+    this.deliveryLimit = deliveryLimit;
+  }
+
+  /** Topic exchange; routing key = recipient agency code. */
+  get documentsExchange(): string {
+    return `${this.prefix}.edoc`;
+  }
+
+  /** Direct exchange every inbox dead-letters to, keyed by agency code. */
+  get deadLetterExchange(): string {
+    return `${this.prefix}.dlx`;
+  }
+
+  get traceExchange(): string {
+    return `${this.prefix}.trace`;
+  }
+
+  get traceQueue(): string {
+    return `${this.prefix}.trace`;
+  }
+
+  get traceDeadLetterQueue(): string {
+    return `${this.prefix}.trace.dlq`;
+  }
+
+  exchangeName(exchange: BusExchange): string {
+    return exchange === 'documents' ? this.documentsExchange : this.traceExchange;
+  }
+
+  agencyInbox(agencyCode: string): string {
+    BusTopology.assertAgencyCode(agencyCode);
+    return `${this.prefix}.agency.${agencyCode}.inbox`;
+  }
+
+  agencyDeadLetterQueue(agencyCode: string): string {
+    BusTopology.assertAgencyCode(agencyCode);
+    return `${this.prefix}.agency.${agencyCode}.dlq`;
+  }
+
+  /** A fanout exchange in front of each delay queue, see {@link retryQueueSpec}. */
+  retryExchange(delayMs: number): string {
+    return `${this.prefix}.retry.${delayMs}`;
+  }
+
+  retryQueue(delayMs: number): string {
+    return `${this.prefix}.retry.${delayMs}`;
+  }
+
+  /** Delay before the attempt after `failedAttempt` (1-based); past the ladder's end the last rung repeats. */
+  retryDelayAfter(failedAttempt: number): number {
+    const i = Math.min(Math.max(failedAttempt, 1), this.retryDelaysMs.length) - 1;
+    return this.retryDelaysMs[i];
+  }
+
+  coreExchanges(): ExchangeSpec[] {
+    const retry = [...new Set(this.retryDelaysMs)].map((d) => ({
+      name: this.retryExchange(d),
+      type: 'fanout' as const,
+    }));
+    // No alternate exchange on the documents exchange: with one, RabbitMQ never returns a
+    // mandatory message, and the sender could not learn at once that the recipient has no queue.
+    return [
+      { name: this.documentsExchange, type: 'topic' },
+      { name: this.deadLetterExchange, type: 'direct' },
+      { name: this.traceExchange, type: 'topic' },
+      ...retry,
+    ];
+  }
+
+  coreQueues(): QueueSpec[] {
+    return [
+      {
+        name: this.traceQueue,
+        arguments: this.consumedQueueArguments(TRACE_DEAD_LETTER_KEY),
+        bindings: [{ exchange: this.traceExchange, routingKey: '#' }],
+      },
+      {
+        name: this.traceDeadLetterQueue,
+        arguments: { 'x-queue-type': 'quorum' },
+        bindings: [{ exchange: this.deadLetterExchange, routingKey: TRACE_DEAD_LETTER_KEY }],
+      },
+      ...[...new Set(this.retryDelaysMs)].map((d) => this.retryQueueSpec(d)),
+    ];
+  }
+
+  agencyQueues(agencyCode: string): QueueSpec[] {
+    return [
+      {
+        name: this.agencyInbox(agencyCode),
+        arguments: this.consumedQueueArguments(agencyCode),
+        bindings: [{ exchange: this.documentsExchange, routingKey: agencyCode }],
+      },
+      {
+        name: this.agencyDeadLetterQueue(agencyCode),
+        arguments: { 'x-queue-type': 'quorum' },
+        bindings: [{ exchange: this.deadLetterExchange, routingKey: agencyCode }],
+      },
+    ];
+  }
+
+  /**
+   * A retried copy is published to the delay's fanout exchange with routing key = the queue it
+   * came from. The delay queue dead-letters it on expiry to the default exchange without a
+   * dead-letter routing key, so the broker keeps that key and the default exchange delivers the
+   * copy back to its queue. (Publishing through the default exchange itself cannot work: the
+   * routing key would have to be the delay queue's name, and on expiry the copy would come back
+   * to the delay queue, where RabbitMQ drops it as a dead-letter cycle.)
+   */
+  retryQueueSpec(delayMs: number): QueueSpec {
+    return {
+      name: this.retryQueue(delayMs),
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': delayMs,
+        'x-dead-letter-exchange': '',
+        // Without these two a quorum queue dead-letters at most once: a copy could vanish between
+        // the delay queue and its home queue.
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      },
+      bindings: [{ exchange: this.retryExchange(delayMs), routingKey: '' }],
+    };
+  }
+
+  private consumedQueueArguments(deadLetterRoutingKey: string): QueueArguments {
+    return {
+      'x-queue-type': 'quorum',
+      'x-dead-letter-exchange': this.deadLetterExchange,
+      'x-dead-letter-routing-key': deadLetterRoutingKey,
+      'x-dead-letter-strategy': 'at-least-once',
+      'x-overflow': 'reject-publish',
+      'x-delivery-limit': this.deliveryLimit,
+    };
+  }
+
+  /** Agency codes become routing keys and queue-name parts, so they must be plain dotted words. */
+  static assertAgencyCode(code: string): void {
+    if (
+      typeof code !== 'string' ||
+      code.length > 100 ||
+      !WORDS.test(code) ||
+      code === TRACE_DEAD_LETTER_KEY
+    ) {
+      throw new Error(`not a usable agency code: ${JSON.stringify(code)}`);
+    }
+  }
+}

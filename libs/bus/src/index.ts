@@ -1,0 +1,12 @@
+export * from './message-bus';
+export * from './errors';
+export * from './bus-topology';
+export * from './in-memory-message-bus';
+export * from './amqp-message-bus';
+export { AmqpSubscription } from './amqp-subscription';
+export { ConfirmPublisher } from './amqp-publisher';
+export { toIncomingMessage, decideSettlement, normalizeOutcome, errorReason } from './delivery';
+export type { RawDelivery, Settlement } from './delivery';
+export { topicMatches } from './topic-match';
+export * from './bus-context';
+export * from './bus-transport.server';

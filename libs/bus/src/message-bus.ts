@@ -1,0 +1,115 @@
+import type { BusTopology } from './bus-topology';
+
+/** Logical exchanges: callers never spell broker names, so a prefix change cannot break them. */
+export type BusExchange = 'documents' | 'trace';
+
+export type BusHeaders = Record<string, string | number>;
+
+export interface OutgoingMessage {
+  exchange: BusExchange;
+  /** For `documents`: the recipient agency identifier code, e.g. `000.00.00.H41`. */
+  routingKey: string;
+  body: Buffer;
+  /** Receivers de-duplicate on it, so a re-published outbox row must keep the same id. */
+  messageId: string;
+  headers?: BusHeaders;
+  contentType?: string;
+}
+
+export interface PublishResult {
+  /** false: no queue was bound for the routing key, the broker returned the message (it is not stored anywhere). */
+  routed: boolean;
+}
+
+export interface IncomingMessage {
+  body: Buffer;
+  messageId: string;
+  /** The key the sender published with, kept across retries (a retried copy travels under the queue name). */
+  routingKey: string;
+  /** Application headers plus broker string/number headers (`x-first-death-*`, `x-delivery-count`); bus bookkeeping headers are lifted into the fields below. */
+  headers: BusHeaders;
+  contentType?: string;
+  /** 1 on the first delivery, +1 for every retry through the back-off ladder. */
+  attempt: number;
+  /** The broker delivered it before and it was not settled (consumer died or was cancelled). */
+  redelivered: boolean;
+  /** The reason given by the previous attempt that asked for a retry. */
+  lastError?: string;
+  /** The queue it was consumed from. */
+  queue: string;
+}
+
+export type HandlerOutcome =
+  { action: 'ack' } | { action: 'retry'; reason: string } | { action: 'dead-letter'; reason: string };
+
+export type MessageHandler = (message: IncomingMessage) => Promise<HandlerOutcome> | HandlerOutcome;
+
+export interface ConsumeOptions {
+  /** Deliveries handed out but not yet settled. Default 16. */
+  prefetch?: number;
+  /** Deliveries (first one included) before a retry outcome turns into a dead-letter. Default 5. */
+  maxAttempts?: number;
+}
+
+export interface CancelOptions {
+  /**
+   * How long to let handlers already running finish and have their outcome applied. Default 0:
+   * their outcome is discarded. Whatever is unsettled afterwards is released to the broker and
+   * redelivered (`redelivered: true`) to the next consumer: at-least-once, receivers de-duplicate.
+   */
+  graceMs?: number;
+}
+
+export interface Subscription {
+  readonly queue: string;
+  cancel(options?: CancelOptions): Promise<void>;
+}
+
+export interface DeadLetterEvent {
+  queue: string;
+  message: IncomingMessage;
+  reason: string;
+}
+
+/** The broker keeps only `x-death` (reason `rejected`); the handler's reason is reported here. */
+export type DeadLetterHook = (event: DeadLetterEvent) => void;
+
+export const DEFAULT_PREFETCH = 16;
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_CLOSE_GRACE_MS = 5_000;
+
+/**
+ * The port domain code depends on (also the Nest DI token): AMQP in production, in-process for
+ * the embedded sandbox and unit tests. Both pass the same contract suite.
+ */
+export abstract class MessageBus {
+  abstract readonly topology: BusTopology;
+
+  /** Idempotent: exchanges, retry ladder, trace queue. The axis runs it; nodes may too. */
+  abstract assertCoreTopology(): Promise<void>;
+
+  /** Idempotent: the agency inbox, its DLQ and their bindings. Needs the core topology. */
+  abstract assertAgencyQueue(agencyCode: string): Promise<void>;
+
+  /**
+   * Resolves only after the broker confirmed the message; `{ routed: false }` when nothing was
+   * bound for it. Rejects on nack, timeout or connection loss, so the outbox tries again.
+   */
+  abstract publish(message: OutgoingMessage): Promise<PublishResult>;
+
+  /**
+   * Manual ack, bounded prefetch. The handler's outcome decides: ack, retry later on the back-off
+   * ladder, or dead-letter now. A thrown error is a retry; a retry on the last attempt dead-letters.
+   * Rejects when the queue does not exist.
+   */
+  abstract consume(queue: string, handler: MessageHandler, options?: ConsumeOptions): Promise<Subscription>;
+
+  /** Messages ready for delivery (delivered-but-unacked ones are not counted). Rejects for an unknown queue. */
+  abstract queueDepth(queue: string): Promise<number>;
+
+  /**
+   * Stops deliveries, lets running handlers finish for up to `graceMs` (default
+   * {@link DEFAULT_CLOSE_GRACE_MS}), waits for publishes in flight, then releases everything.
+   */
+  abstract close(options?: CancelOptions): Promise<void>;
+}

@@ -1,0 +1,4 @@
+export * from './app-error';
+export * from './config';
+export * from './database';
+export * from './http-problem.filter';
