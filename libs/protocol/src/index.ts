@@ -1,0 +1,3 @@
+export * from './headers';
+export * from './trace-event';
+export * from './axis-api';
