@@ -9,7 +9,12 @@ export default tseslint.config(
   prettier,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    files: ['libs/**/*.ts'],
+    rules: {
       // libs hold domain logic only: they must never reach into an app.
       'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }],
     },
