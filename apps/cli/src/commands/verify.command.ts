@@ -49,7 +49,10 @@ export function formatReport(file: string, r: SignatureVerification): string {
   }
   if (r.signatureValue) lines.push(`Signature value:    ${r.signatureValue.slice(0, 44)}…`);
   for (const p of r.problems) lines.push(`Problem:            ${p.message}`);
-  lines.push(`Verdict:            ${VERDICTS[r.verdict]}`);
+  const unchecked = r.verdict === 'valid' && !r.revocation?.checked;
+  lines.push(
+    `Verdict:            ${VERDICTS[r.verdict]}${unchecked ? ' (revocation NOT checked: give --crl)' : ''}`,
+  );
   return lines.join('\n');
 }
 
@@ -74,7 +77,7 @@ const SIGNING_TIME_SOURCES = {
 };
 
 const VERDICTS: Record<SignatureVerification['verdict'], string> = {
-  valid: 'VALID: signed by the agency named as sender, with a trusted, unrevoked certificate',
+  valid: 'VALID: signed by the agency named as sender, with a trusted certificate valid at signing time',
   invalid: 'INVALID: do not trust this package',
   legacy: 'UNVERIFIABLE: legacy signature, cannot be verified',
   unsigned: 'UNVERIFIABLE: the package is not signed',
