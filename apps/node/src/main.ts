@@ -1,10 +1,31 @@
-import { NestFactory } from '@nestjs/core';
-import { NodeModule } from './node.module';
+import { ConfigError } from '@lienthong/common';
+import { loadNodeConfig, NodeConfig } from './config/node-config';
+import { startNodeApp } from './node-app';
 
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(NodeModule);
-  app.enableShutdownHooks();
-  await app.listen(Number(process.env.PORT ?? 3100), process.env.HOST ?? '127.0.0.1');
+async function main(): Promise<void> {
+  let config: NodeConfig;
+  try {
+    config = loadNodeConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) process.stderr.write(`${problem}\n`);
+    process.exit(1);
+  }
+  const node = await startNodeApp(config);
+  process.stdout.write(`lienthong node ${config.nodeId} (${config.mode}) listening on ${node.url}\n`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void node.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
 }
 
-void bootstrap();
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `lienthong node failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

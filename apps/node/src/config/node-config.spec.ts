@@ -1,0 +1,50 @@
+import { ConfigError } from '@lienthong/common';
+import { loadNodeConfig } from './node-config';
+
+const valid = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/node',
+  AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+  NODE_MODE: 'shared',
+  NODE_ID: 'node-vpcp',
+  AXIS_URL: 'http://127.0.0.1:3000/',
+  NODE_ADMIN_TOKEN: 'a-long-enough-admin-token!!',
+  NODE_KEY_PASSPHRASE: 'twelve-chars',
+};
+
+describe('loadNodeConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(loadNodeConfig(valid)).toMatchObject({
+      busPrefix: 'axis',
+      port: 3100,
+      host: '127.0.0.1',
+      mode: 'shared',
+      axisUrl: 'http://127.0.0.1:3000',
+      maxPackageBytes: 50 * 1024 * 1024,
+      trustRefreshSeconds: 60,
+      outboxPollMs: 200,
+    });
+  });
+
+  it('reports every problem at once, one line each, never echoing a secret', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadNodeConfig({
+        ...valid,
+        NODE_MODE: 'both',
+        NODE_ADMIN_TOKEN: 'short-secret',
+        NODE_KEY_PASSPHRASE: undefined,
+        MAX_PACKAGE_BYTES: 'lots',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = error!.problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.find((p) => p.startsWith('NODE_MODE'))).toContain('"dedicated" or "shared"');
+    expect(problems.find((p) => p.startsWith('NODE_ADMIN_TOKEN'))).toContain('at least 24');
+    expect(problems.find((p) => p.startsWith('NODE_KEY_PASSPHRASE'))).toContain('required');
+    expect(problems.find((p) => p.startsWith('MAX_PACKAGE_BYTES'))).toBeDefined();
+    expect(problems.join('\n')).not.toContain('short-secret');
+  });
+});

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import type { PackageKind } from '@lienthong/protocol';
+import type { Direction, DocumentRecord, NewDocument, StoredAttachment } from '../domain/document';
+import { AttachmentEntity } from '../entities/attachment.entity';
+import { DocumentEntity } from '../entities/document.entity';
+
+const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+export const DocumentMapper = {
+  toRecord(e: DocumentEntity): DocumentRecord {
+    return {
+      uuid: e.uuid,
+      direction: e.direction as Direction,
+      kind: e.kind as PackageKind,
+      agencyCode: e.agencyCode,
+      sender: e.sender,
+      recipients: e.recipients,
+      documentId: opt(e.documentId),
+      messageId: opt(e.messageId),
+      senderDocumentUuid: opt(e.senderDocumentUuid),
+      responseForUuid: opt(e.responseForUuid),
+      businessDocType: opt(e.businessDocType),
+      statusCode: opt(e.statusCode),
+      code: opt(e.code),
+      subject: opt(e.subject),
+      metadata: e.metadata,
+      packageSha256: e.packageSha256,
+      packageSize: e.packageSize,
+      receivedAt: opt(e.receivedAt),
+      takenAt: opt(e.takenAt),
+      createdAt: e.createdAt,
+    };
+  },
+
+  toEntity(d: NewDocument, createdAt: Date): DocumentEntity {
+    return Object.assign(new DocumentEntity(), {
+      uuid: d.uuid,
+      direction: d.direction,
+      kind: d.kind,
+      agencyCode: d.agencyCode,
+      sender: d.sender,
+      recipients: d.recipients,
+      documentId: d.documentId ?? null,
+      messageId: d.messageId ?? null,
+      senderDocumentUuid: d.senderDocumentUuid ?? null,
+      responseForUuid: d.responseForUuid ?? null,
+      businessDocType: d.businessDocType ?? null,
+      statusCode: d.statusCode ?? null,
+      code: d.code ?? null,
+      subject: d.subject ?? null,
+      metadata: d.metadata,
+      package: d.package,
+      packageSha256: createHash('sha256').update(d.package).digest('hex'),
+      packageSize: d.package.length,
+      receivedAt: d.receivedAt ?? null,
+      takenAt: null,
+      createdAt,
+    });
+  },
+
+  attachmentToEntity(documentUuid: string, a: StoredAttachment): AttachmentEntity {
+    return Object.assign(new AttachmentEntity(), {
+      documentUuid,
+      index: a.index,
+      contentId: a.contentId,
+      name: a.name,
+      contentType: a.contentType,
+      description: a.description ?? null,
+      size: a.size,
+      data: a.data,
+    });
+  },
+
+  attachmentToDomain(e: AttachmentEntity): StoredAttachment {
+    return {
+      index: e.index,
+      contentId: e.contentId,
+      name: e.name,
+      contentType: e.contentType,
+      ...(e.description !== null ? { description: e.description } : {}),
+      size: e.size,
+      data: e.data,
+    };
+  },
+};

@@ -1,0 +1,37 @@
+import type { TrustMaterial } from '../domain/trust';
+
+export interface NewAgencyKey {
+  /** Encrypted PKCS#8 PEM (NODE_KEY_PASSPHRASE). */
+  keyPem: string;
+  csrPem: string;
+}
+
+export interface CertificateInfo {
+  organId?: string;
+  name?: string;
+  serialNumber: string;
+  notAfter: Date;
+}
+
+export interface Signer {
+  code: string;
+  keyPem: string;
+  certificatePem: string;
+}
+
+export type Verification =
+  | { valid: true; signedXml: string }
+  /** `transient`: the package may be fine; our trust material is not (a stale CRL). Retry, do not quarantine. */
+  | { valid: false; transient: boolean; code: string; reason: string };
+
+/** Every key, certificate and signature operation of the node (libs/pki behind one port). */
+export abstract class PackageCrypto {
+  abstract newAgencyKey(agencyCode: string): NewAgencyKey;
+  abstract certificateInfo(certificatePem: string): CertificateInfo;
+  /** Throws AppError when the certificate does not certify this key for this agency. */
+  abstract checkCertificate(certificatePem: string, keyPem: string, agencyCode: string): CertificateInfo;
+  /** Signs the package (replacing any signature it carries) as the agency. */
+  abstract sign(xml: string, signer: Signer): Buffer;
+  /** On success, `signedXml` is the content the signature covers: parse that, never the input. */
+  abstract verify(pkg: Buffer, trust: TrustMaterial): Verification;
+}

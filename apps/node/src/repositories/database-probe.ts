@@ -1,0 +1,4 @@
+export abstract class DatabaseProbe {
+  /** Rejects when the database cannot answer. */
+  abstract ping(): Promise<void>;
+}

@@ -1,0 +1,34 @@
+import type { DocumentRecord, NewDocument, StoredAttachment } from '../domain/document';
+import type { Tx } from './transactor';
+
+export type InsertResult = 'inserted' | 'duplicate';
+
+export interface DocumentScope {
+  /** Only documents of these hosted agencies: the caller's. */
+  agencies: readonly string[];
+  direction: 'outbound' | 'inbound';
+  kind: 'edoc' | 'status';
+}
+
+export interface ListOptions {
+  limit: number;
+  /** Inbox only: include documents already taken. */
+  includeTaken?: boolean;
+}
+
+export abstract class DocumentRepository {
+  /**
+   * 'duplicate' when the unique keys say it is already there: an inbound message id seen before
+   * for that agency, or an outbound DocumentId the agency already sent.
+   */
+  abstract insert(tx: Tx, document: NewDocument, attachments: StoredAttachment[]): Promise<InsertResult>;
+  abstract hasInboundMessage(agencyCode: string, messageId: string): Promise<boolean>;
+  abstract findSentByDocumentId(agencyCode: string, documentId: string): Promise<DocumentRecord | undefined>;
+  /** undefined both when it does not exist and when it is outside the scope: callers cannot tell. */
+  abstract findInScope(uuid: string, scope: DocumentScope): Promise<DocumentRecord | undefined>;
+  abstract list(scope: DocumentScope, options: ListOptions): Promise<DocumentRecord[]>;
+  abstract readPackage(uuid: string): Promise<Buffer | undefined>;
+  abstract readAttachment(uuid: string, index: number): Promise<StoredAttachment | undefined>;
+  /** true the first time only, so the `taken` trace event is emitted once. */
+  abstract markTaken(tx: Tx, uuid: string, at: Date): Promise<boolean>;
+}

@@ -1,0 +1,288 @@
+import type { IncomingMessage } from '@lienthong/bus';
+import { buildEdxml, StatusPackage } from '@lienthong/edxml';
+import { MESSAGE_HEADERS } from '@lienthong/protocol';
+import type { DocumentRecord } from '../domain/document';
+import type { NewOutboxMessage } from '../domain/outbox';
+import {
+  edocPackage,
+  fakeAgencies,
+  fakeCrypto,
+  fakeDeliveryEvents,
+  fakeDocuments,
+  fakeOutbox,
+  fakeQuarantine,
+  fakeSignal,
+  fakeTransactor,
+  fakeTrust,
+  TEST_CONFIG,
+  traceFactory,
+} from '../testing/unit-fakes';
+import { InboundService } from './inbound.service';
+import { StatusService } from './status.service';
+import type { TrustStore } from './trust-store.service';
+
+const G22 = '000.00.00.G22';
+const H41 = '000.00.00.H41';
+const H57 = '000.00.00.H57';
+
+function setUp() {
+  const deps = {
+    agencies: fakeAgencies(H41),
+    documents: fakeDocuments(),
+    quarantine: fakeQuarantine(),
+    events: fakeDeliveryEvents(),
+    outbox: fakeOutbox(),
+    transactor: fakeTransactor(),
+    crypto: fakeCrypto(),
+    trust: fakeTrust(G22, H41, H57),
+    signal: fakeSignal(),
+  };
+  const statuses = new StatusService(deps.crypto, deps.documents, deps.outbox);
+  const service = new InboundService(
+    deps.agencies,
+    deps.documents,
+    deps.quarantine,
+    deps.events,
+    deps.outbox,
+    deps.transactor,
+    deps.crypto,
+    deps.trust as unknown as TrustStore,
+    statuses,
+    traceFactory(),
+    deps.signal,
+    TEST_CONFIG,
+  );
+  return { service, ...deps };
+}
+
+function message(body: string, overrides: Partial<IncomingMessage> = {}): IncomingMessage {
+  return {
+    body: Buffer.from(body),
+    messageId: 'msg-1',
+    routingKey: H41,
+    headers: {
+      [MESSAGE_HEADERS.kind]: 'edoc',
+      [MESSAGE_HEADERS.from]: G22,
+      [MESSAGE_HEADERS.document]: 'doc-uuid-at-g22',
+    },
+    attempt: 1,
+    redelivered: false,
+    queue: `axis.agency.${H41}.inbox`,
+    ...overrides,
+  };
+}
+
+const documentXml = (to = [H41]) =>
+  buildEdxml(edocPackage(G22, to, { documentId: `${G22},2026/11/20,12/VPCP-TTĐT` }));
+
+/** Every row the service put in the outbox, across calls. */
+function outboxRows(outbox: ReturnType<typeof fakeOutbox>): NewOutboxMessage[] {
+  return outbox.enqueue.mock.calls.flatMap((call) => call[1] as NewOutboxMessage[]);
+}
+
+function traceEvents(
+  outbox: ReturnType<typeof fakeOutbox>,
+): { event: string; detail?: string; statusCode?: string }[] {
+  return outboxRows(outbox)
+    .filter((r) => r.exchange === 'trace')
+    .map((r) => JSON.parse(r.payload!.toString()));
+}
+
+/** The status package a prepared status row carries (the fake signer returns the XML's length, so read the document). */
+function statusSent(documents: ReturnType<typeof fakeDocuments>): {
+  recipients: string[];
+  metadata: StatusPackage;
+} {
+  const call = documents.insert.mock.calls.find(
+    (c) => c[1].kind === 'status' && c[1].direction === 'outbound',
+  );
+  if (!call) throw new Error('no status was stored');
+  return { recipients: call[1].recipients, metadata: call[1].metadata as unknown as StatusPackage };
+}
+
+describe('InboundService', () => {
+  it('stores a verified document as received, and queues a signed status 01 and a delivered event with it', async () => {
+    const { service, documents, crypto, outbox, transactor, signal } = setUp();
+    const xml = documentXml();
+    crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+    const body = Buffer.from(`<!-- exact bytes -->${xml}`);
+
+    await expect(service.handle(H41, message('', { body }))).resolves.toEqual({ action: 'ack' });
+
+    expect(transactor.run).toHaveBeenCalledTimes(1);
+    const inbound = documents.insert.mock.calls[0][1];
+    expect(inbound).toMatchObject({
+      direction: 'inbound',
+      kind: 'edoc',
+      agencyCode: H41,
+      sender: G22,
+      messageId: 'msg-1',
+      senderDocumentUuid: 'doc-uuid-at-g22',
+      documentId: `${G22},2026/11/20,12/VPCP-TTĐT`,
+    });
+    expect(inbound.package).toBe(body);
+
+    const status = statusSent(documents);
+    expect(status.recipients).toEqual([G22]);
+    expect(status.metadata.messageHeader).toMatchObject({
+      from: { organId: H41 },
+      statusCode: '01',
+      responseFor: { organId: G22, documentId: `${G22},2026/11/20,12/VPCP-TTĐT` },
+    });
+    expect(crypto.sign.mock.calls[0][1]).toMatchObject({ code: H41 });
+    const statusRow = outboxRows(outbox).find((r) => r.kind === 'status');
+    expect(statusRow).toMatchObject({ exchange: 'documents', routingKey: G22 });
+    expect(traceEvents(outbox).map((e) => e.event)).toEqual(['delivered']);
+    expect(signal.wake).toHaveBeenCalled();
+  });
+
+  it('parses the signed content the verifier returned, not the received bytes', async () => {
+    const { service, documents, crypto } = setUp();
+    crypto.verify.mockReturnValue({ valid: true, signedXml: documentXml() });
+    const decoy = buildEdxml(edocPackage(G22, [H41], { subject: 'Nội dung giả mạo' }));
+    await service.handle(H41, message(decoy));
+    expect(documents.insert.mock.calls[0][1].subject).toBe('Kế hoạch');
+  });
+
+  it('quarantines a package whose signature fails and answers the sender 02 with the reason', async () => {
+    const { service, documents, quarantine, crypto, outbox } = setUp();
+    crypto.verify.mockReturnValue({
+      valid: false,
+      transient: false,
+      code: 'DIGEST_MISMATCH',
+      reason: 'changed after signing',
+    });
+
+    await expect(service.handle(H41, message(documentXml()))).resolves.toEqual({ action: 'ack' });
+
+    expect(quarantine.insert.mock.calls[0][1]).toMatchObject({
+      agencyCode: H41,
+      messageId: 'msg-1',
+      senderHint: G22,
+      reasonCode: 'DIGEST_MISMATCH',
+    });
+    expect(documents.insert.mock.calls.filter((c) => c[1].direction === 'inbound')).toHaveLength(0);
+    const status = statusSent(documents);
+    expect(status.recipients).toEqual([G22]);
+    expect(status.metadata.messageHeader).toMatchObject({ statusCode: '02' });
+    expect(status.metadata.messageHeader.description).toContain('DIGEST_MISMATCH');
+    expect(traceEvents(outbox)).toEqual([
+      expect.objectContaining({ event: 'quarantined', detail: 'DIGEST_MISMATCH' }),
+    ]);
+  });
+
+  it('quarantines a document not addressed to the agency', async () => {
+    const { service, quarantine, crypto } = setUp();
+    crypto.verify.mockReturnValue({ valid: true, signedXml: documentXml([H57]) });
+    await service.handle(H41, message(documentXml([H57])));
+    expect(quarantine.insert.mock.calls[0][1].reasonCode).toBe('NOT_ADDRESSED');
+  });
+
+  it('never answers a refused status package with another status', async () => {
+    const { service, quarantine, crypto, documents } = setUp();
+    crypto.verify.mockReturnValue({ valid: false, transient: false, code: 'UNSIGNED', reason: 'not signed' });
+    await service.handle(
+      H41,
+      message('<garbage/>', { headers: { [MESSAGE_HEADERS.kind]: 'status', [MESSAGE_HEADERS.from]: G22 } }),
+    );
+    expect(quarantine.insert).toHaveBeenCalledTimes(1);
+    expect(documents.insert).not.toHaveBeenCalled();
+  });
+
+  it('acks a message id already stored without storing or verifying it again', async () => {
+    const { service, documents, crypto, transactor } = setUp();
+    documents.hasInboundMessage.mockResolvedValue(true);
+    await expect(service.handle(H41, message(documentXml()))).resolves.toEqual({ action: 'ack' });
+    expect(crypto.verify).not.toHaveBeenCalled();
+    expect(transactor.run).not.toHaveBeenCalled();
+  });
+
+  it('acks a concurrent duplicate the unique key caught, without a second status', async () => {
+    const { service, documents, crypto, outbox } = setUp();
+    crypto.verify.mockReturnValue({ valid: true, signedXml: documentXml() });
+    documents.insert.mockResolvedValueOnce('duplicate');
+    await expect(service.handle(H41, message(documentXml()))).resolves.toEqual({ action: 'ack' });
+    expect(documents.insert).toHaveBeenCalledTimes(1);
+    expect(outbox.enqueue).not.toHaveBeenCalled();
+  });
+
+  it('asks for a retry when the database fails, and when the CRL is stale', async () => {
+    const { service, documents, crypto } = setUp();
+    crypto.verify.mockReturnValue({ valid: true, signedXml: documentXml() });
+    documents.insert.mockRejectedValueOnce(new Error('connection terminated'));
+    await expect(service.handle(H41, message(documentXml()))).resolves.toEqual({
+      action: 'retry',
+      reason: 'connection terminated',
+    });
+    crypto.verify.mockReturnValue({
+      valid: false,
+      transient: true,
+      code: 'CRL_STALE',
+      reason: 'the CRL is out of date',
+    });
+    await expect(service.handle(H41, message(documentXml()))).resolves.toMatchObject({ action: 'retry' });
+  });
+
+  describe('status packages', () => {
+    const original: DocumentRecord = {
+      uuid: '6f1d7c1e-0000-4000-8000-000000000001',
+      direction: 'outbound',
+      kind: 'edoc',
+      agencyCode: H41,
+      sender: H41,
+      recipients: [G22],
+      documentId: `${H41},2026/11/20,7/UBND`,
+      metadata: {},
+      packageSha256: '',
+      packageSize: 0,
+      createdAt: new Date(0),
+    };
+    const statusXml = (statusCode: '01' | '03' | '06') =>
+      buildEdxml({
+        kind: 'status',
+        messageHeader: {
+          from: { organId: G22 },
+          responseFor: { organId: H41, documentId: original.documentId },
+          statusCode,
+          description: 'Đã tiếp nhận',
+          timestamp: '2026/11/20 09:00:00',
+        },
+      });
+
+    it("records a verified status on the sender's timeline for the recipient that sent it", async () => {
+      const { service, documents, events, crypto, outbox } = setUp();
+      documents.findSentByDocumentId.mockResolvedValue(original);
+      crypto.verify.mockReturnValue({ valid: true, signedXml: statusXml('03') });
+
+      await expect(service.handle(H41, message(statusXml('03')))).resolves.toEqual({ action: 'ack' });
+
+      expect(documents.findSentByDocumentId).toHaveBeenCalledWith(H41, original.documentId);
+      expect(events.record.mock.calls[0][1]).toEqual([
+        expect.objectContaining({
+          documentUuid: original.uuid,
+          recipient: G22,
+          event: 'status',
+          statusCode: '03',
+        }),
+      ]);
+      expect(traceEvents(outbox)).toEqual([expect.objectContaining({ event: 'status', statusCode: '03' })]);
+      expect(documents.insert.mock.calls[0][1]).toMatchObject({
+        kind: 'status',
+        responseForUuid: original.uuid,
+      });
+    });
+
+    it('quarantines a status about no document of ours, without answering it', async () => {
+      const { service, quarantine, crypto, documents } = setUp();
+      crypto.verify.mockReturnValue({ valid: true, signedXml: statusXml('01') });
+      await service.handle(
+        H41,
+        message(statusXml('01'), {
+          headers: { [MESSAGE_HEADERS.kind]: 'status', [MESSAGE_HEADERS.from]: G22 },
+        }),
+      );
+      expect(quarantine.insert.mock.calls[0][1].reasonCode).toBe('UNMATCHED_STATUS');
+      expect(documents.insert).not.toHaveBeenCalled();
+    });
+  });
+});

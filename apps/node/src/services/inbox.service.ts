@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import type { StaffInfo, StatusCode } from '@lienthong/edxml';
+import type { ApiCaller } from '../domain/api-key';
+import type { DocumentRecord, StoredAttachment } from '../domain/document';
+import { DocumentRepository, DocumentScope } from '../repositories/document.repository';
+import { HostedAgencyRepository } from '../repositories/hosted-agency.repository';
+import { OutboxRepository } from '../repositories/outbox.repository';
+import { Transactor } from '../repositories/transactor';
+import { agenciesInScope, documentNotFound, isUuid, notPermitted } from './caller-scope';
+import { OutboxSignal } from './outbox-signal';
+import { StatusService, StatusTarget } from './status.service';
+import { TraceEventFactory } from './trace-event-factory';
+
+export interface InboxItem {
+  id: string;
+  documentId?: string;
+  agency: string;
+  sender: string;
+  code?: string;
+  subject?: string;
+  businessDocType?: number;
+  receivedAt: string;
+  takenAt?: string;
+}
+
+export interface InboxDocument extends InboxItem {
+  packageSha256: string;
+  packageSize: number;
+  /** From the verified, signed content. */
+  metadata: Record<string, unknown>;
+}
+
+export interface SentStatus {
+  id: string;
+  statusCode: string;
+  recipient: string;
+}
+
+/** Statuses an agency's software may send; 01 and 02 are the node's own, sent on receipt. */
+export const BUSINESS_STATUS_CODES = [
+  '03',
+  '04',
+  '05',
+  '06',
+  '13',
+  '15',
+  '16',
+] as const satisfies readonly StatusCode[];
+export type BusinessStatusCode = (typeof BUSINESS_STATUS_CODES)[number];
+
+const DEFAULT_LIMIT = 100;
+
+/** Received documents, strictly within the agencies of the caller's key. */
+@Injectable()
+export class InboxService {
+  constructor(
+    private readonly documents: DocumentRepository,
+    private readonly agencies: HostedAgencyRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly transactor: Transactor,
+    private readonly statuses: StatusService,
+    private readonly traces: TraceEventFactory,
+    private readonly signal: OutboxSignal,
+  ) {}
+
+  async list(
+    caller: ApiCaller,
+    options: { agency?: string; includeTaken?: boolean; limit?: number } = {},
+  ): Promise<InboxItem[]> {
+    const records = await this.documents.list(scope(agenciesInScope(caller, options.agency)), {
+      limit: options.limit ?? DEFAULT_LIMIT,
+      includeTaken: options.includeTaken ?? false,
+    });
+    return records.map(item);
+  }
+
+  async get(caller: ApiCaller, id: string): Promise<InboxDocument> {
+    const r = await this.find(caller, id);
+    return { ...item(r), packageSha256: r.packageSha256, packageSize: r.packageSize, metadata: r.metadata };
+  }
+
+  async package(caller: ApiCaller, id: string): Promise<Buffer> {
+    const r = await this.find(caller, id);
+    const bytes = await this.documents.readPackage(r.uuid);
+    if (!bytes) throw documentNotFound();
+    return bytes;
+  }
+
+  async attachment(caller: ApiCaller, id: string, index: number): Promise<StoredAttachment> {
+    const r = await this.find(caller, id);
+    const attachment =
+      Number.isSafeInteger(index) && index >= 0
+        ? await this.documents.readAttachment(r.uuid, index)
+        : undefined;
+    if (!attachment) throw documentNotFound();
+    return attachment;
+  }
+
+  /** Idempotent: the first call records the time and emits `taken`; later ones change nothing. */
+  async markTaken(caller: ApiCaller, id: string): Promise<InboxItem> {
+    const r = await this.find(caller, id);
+    const now = new Date();
+    const first = await this.transactor.run(async (tx) => {
+      const changed = await this.documents.markTaken(tx, r.uuid, now);
+      if (changed) {
+        await this.outbox.enqueue(tx, [
+          this.traces.message({
+            event: 'taken',
+            documentUuid: r.senderDocumentUuid ?? r.uuid,
+            ...(r.documentId !== undefined ? { documentId: r.documentId } : {}),
+            ...(r.messageId !== undefined ? { messageId: r.messageId } : {}),
+            kind: 'edoc',
+            sender: r.sender,
+            recipient: r.agencyCode,
+            occurredAt: now,
+          }),
+        ]);
+      }
+      return changed;
+    });
+    if (first) this.signal.wake();
+    return item(first ? { ...r, takenAt: now } : { ...r, takenAt: r.takenAt ?? now });
+  }
+
+  async sendStatus(
+    caller: ApiCaller,
+    id: string,
+    status: { statusCode: BusinessStatusCode; description?: string; staffInfo?: StaffInfo },
+  ): Promise<SentStatus> {
+    const r = await this.find(caller, id);
+    const agency = await this.agencies.findActive(r.agencyCode);
+    if (!agency) throw notPermitted(r.agencyCode);
+    const prepared = this.statuses.prepare(agency, statusTarget(r), status);
+    await this.transactor.run((tx) => this.statuses.enqueue(tx, prepared));
+    this.signal.wake();
+    return { id: prepared.document.uuid, statusCode: status.statusCode, recipient: r.sender };
+  }
+
+  private async find(caller: ApiCaller, id: string): Promise<DocumentRecord> {
+    const record = isUuid(id) ? await this.documents.findInScope(id, scope(caller.agencies)) : undefined;
+    if (!record) throw documentNotFound();
+    return record;
+  }
+}
+
+function scope(agencies: readonly string[]): DocumentScope {
+  return { agencies, direction: 'inbound', kind: 'edoc' };
+}
+
+function item(r: DocumentRecord): InboxItem {
+  return {
+    id: r.uuid,
+    ...(r.documentId !== undefined ? { documentId: r.documentId } : {}),
+    agency: r.agencyCode,
+    sender: r.sender,
+    ...(r.code !== undefined ? { code: r.code } : {}),
+    ...(r.subject !== undefined ? { subject: r.subject } : {}),
+    ...(r.businessDocType !== undefined ? { businessDocType: r.businessDocType } : {}),
+    receivedAt: (r.receivedAt ?? r.createdAt).toISOString(),
+    ...(r.takenAt ? { takenAt: r.takenAt.toISOString() } : {}),
+  };
+}
+
+function statusTarget(r: DocumentRecord): StatusTarget {
+  const header = (r.metadata.messageHeader ?? {}) as { promulgationInfo?: { promulgationDate?: string } };
+  return {
+    sender: r.sender,
+    documentId: r.documentId ?? '',
+    ...(r.code !== undefined ? { code: r.code } : {}),
+    ...(header.promulgationInfo?.promulgationDate
+      ? { promulgationDate: header.promulgationInfo.promulgationDate }
+      : {}),
+    senderDocumentUuid: r.senderDocumentUuid ?? r.uuid,
+    inboundUuid: r.uuid,
+  };
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '@lienthong/common';
+import {
+  assertValidEdxml,
+  buildEdxml,
+  contentTypeForName,
+  EdocPackage,
+  EdxmlError,
+  EdxmlPackage,
+  formatEdxmlTimestamp,
+  makeDocumentId,
+  packageFromJson,
+  parseEdxml,
+} from '@lienthong/edxml';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import type { ApiCaller } from '../domain/api-key';
+import type { NewDeliveryEvent } from '../domain/delivery-event';
+import type { PackageUpload, UploadedFile } from '../domain/package-upload';
+import { PackageCrypto } from '../ports/package-crypto';
+import { DeliveryEventRepository } from '../repositories/delivery-event.repository';
+import { DocumentRepository } from '../repositories/document.repository';
+import { HostedAgencyRepository } from '../repositories/hosted-agency.repository';
+import { OutboxRepository } from '../repositories/outbox.repository';
+import { Transactor } from '../repositories/transactor';
+import { notPermitted } from './caller-scope';
+import { documentMessage } from './document-message';
+import { OutboxSignal } from './outbox-signal';
+import { documentCode, packageAttachments, packageMetadata } from './package-content';
+import { TraceEventFactory } from './trace-event-factory';
+import { TrustStore } from './trust-store.service';
+
+export interface SubmitResult {
+  id: string;
+  documentId: string;
+  recipients: string[];
+}
+
+/**
+ * An agency's software hands in a document: it leaves signed by the agency, with one outbox row
+ * per recipient, all stored in one transaction before the caller gets its answer.
+ */
+@Injectable()
+export class SubmitService {
+  constructor(
+    private readonly agencies: HostedAgencyRepository,
+    private readonly documents: DocumentRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly deliveryEvents: DeliveryEventRepository,
+    private readonly transactor: Transactor,
+    private readonly crypto: PackageCrypto,
+    private readonly trust: TrustStore,
+    private readonly traces: TraceEventFactory,
+    private readonly signal: OutboxSignal,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+  ) {}
+
+  async submit(caller: ApiCaller, upload: PackageUpload): Promise<SubmitResult> {
+    const pkg = this.readPackage(upload);
+    const from = pkg.messageHeader.from?.organId;
+    if (typeof from !== 'string' || from === '') {
+      throw AppError.invalid('EDXML_MISSING_ELEMENT', 'The package has no From/OrganId');
+    }
+    if (!caller.agencies.includes(from)) throw notPermitted(from);
+    const agency = await this.agencies.findActive(from);
+    if (!agency) throw notPermitted(from);
+
+    const recipients = [...new Set((pkg.messageHeader.to ?? []).map((t) => t.organId))];
+    const unknown = recipients.filter((code) => !this.trust.findActive(code));
+    if (unknown.length > 0) {
+      throw AppError.invalid('UNKNOWN_RECIPIENT', `Not in the directory of the axis: ${unknown.join(', ')}`, {
+        recipients: unknown,
+      });
+    }
+
+    const now = new Date();
+    const header = pkg.messageHeader;
+    header.documentId ??= makeDocumentId(
+      from,
+      header.promulgationInfo.promulgationDate,
+      header.code.codeNumber,
+      header.code.codeNotation,
+    );
+    pkg.traceHeaderList.traceHeader.push({ organId: from, timestamp: formatEdxmlTimestamp(now) });
+    assertValidEdxml(pkg, { identifierMode: 'strict' });
+    const documentId = header.documentId;
+
+    const signed = this.crypto.sign(buildEdxml(pkg), agency);
+    const uuid = randomUUID();
+    const messages = recipients.map((recipient) =>
+      documentMessage({
+        documentUuid: uuid,
+        kind: 'edoc',
+        from,
+        recipient,
+        trace: { documentUuid: uuid, documentId, sender: from, recipient },
+      }),
+    );
+    const traceMessages = messages.map((m) =>
+      this.traces.message({
+        event: 'submitted',
+        documentUuid: uuid,
+        documentId,
+        messageId: m.id,
+        kind: 'edoc',
+        sender: from,
+        recipient: m.recipient!,
+        occurredAt: now,
+      }),
+    );
+    const events: NewDeliveryEvent[] = messages.map((m) => ({
+      documentUuid: uuid,
+      recipient: m.recipient!,
+      event: 'submitted',
+      messageId: m.id,
+      occurredAt: now,
+    }));
+
+    await this.transactor.run(async (tx) => {
+      const inserted = await this.documents.insert(
+        tx,
+        {
+          uuid,
+          direction: 'outbound',
+          kind: 'edoc',
+          agencyCode: from,
+          sender: from,
+          recipients,
+          documentId,
+          businessDocType: pkg.traceHeaderList.bussiness?.bussinessDocType ?? 0,
+          code: documentCode(pkg),
+          subject: header.subject,
+          metadata: packageMetadata(pkg),
+          package: signed,
+        },
+        packageAttachments(pkg),
+      );
+      if (inserted === 'duplicate') {
+        throw AppError.conflict(
+          'DOCUMENT_ALREADY_SENT',
+          `${from} has already sent the document ${documentId}`,
+          {
+            documentId,
+          },
+        );
+      }
+      await this.outbox.enqueue(tx, [...messages, ...traceMessages]);
+      await this.deliveryEvents.record(tx, events);
+    });
+    this.signal.wake();
+    return { id: uuid, documentId, recipients };
+  }
+
+  private readPackage(upload: PackageUpload): EdocPackage {
+    let pkg: EdxmlPackage;
+    if (upload.type === 'xml') {
+      pkg = parseEdxml(upload.bytes, {
+        identifierMode: 'strict',
+        limits: { maxBytes: this.config.maxPackageBytes },
+      }).package;
+    } else {
+      pkg = packageFromJson(withKind(parseJson(upload.metadata)));
+      if (pkg.kind === 'edoc') pkg.attachments.push(...attachmentsFromFiles(pkg, upload.files));
+    }
+    if (pkg.kind !== 'edoc') {
+      throw AppError.invalid(
+        'NOT_A_DOCUMENT',
+        'Submit documents here; send a status with POST /api/v1/inbox/:id/statuses',
+      );
+    }
+    return pkg;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new EdxmlError('EDXML_INVALID_JSON', `The metadata field is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The JSON form of a document may leave out `kind`: this endpoint takes documents only. */
+function withKind(json: unknown): unknown {
+  if (typeof json === 'object' && json !== null && !Array.isArray(json) && !('kind' in json)) {
+    return { kind: 'edoc', ...json };
+  }
+  return json;
+}
+
+function attachmentsFromFiles(pkg: EdocPackage, files: UploadedFile[]): EdocPackage['attachments'] {
+  const taken = new Set(pkg.attachments.map((a) => a.contentId));
+  return files.map((file, i) => {
+    let n = pkg.attachments.length + i + 1;
+    while (taken.has(`attachment-${n}`)) n++;
+    const contentId = `attachment-${n}`;
+    taken.add(contentId);
+    const generic = !file.contentType || file.contentType === 'application/octet-stream';
+    return {
+      contentId,
+      attachmentName: file.name,
+      contentType: generic ? contentTypeForName(file.name) : file.contentType,
+      data: file.data,
+    };
+  });
+}

@@ -1,0 +1,64 @@
+import { AppError } from '@lienthong/common';
+import type { AxisClient } from '../ports/axis-client';
+import type { TrustCacheRepository } from '../repositories/trust-cache.repository';
+import { FakeAxis } from '../testing/fake-axis';
+import { fakeAgencies, Mocked, TEST_CONFIG } from '../testing/unit-fakes';
+import { TrustStore } from './trust-store.service';
+
+function memoryCache(
+  initial: Record<string, string> = {},
+): Mocked<TrustCacheRepository> & { data: Record<string, string> } {
+  const data = { ...initial };
+  return {
+    data,
+    load: jest.fn(() => Promise.resolve({ ...data })),
+    save: jest.fn((name: string, content: string) => Promise.resolve(void (data[name] = content))),
+  };
+}
+
+describe('TrustStore', () => {
+  let store: TrustStore | undefined;
+  afterEach(() => store?.onModuleDestroy());
+
+  it('loads the CA, CRL and directory from the axis and keeps them for restarts', async () => {
+    const axis = new FakeAxis();
+    await axis.register('000.00.00.H41', 'UBND tỉnh Nghệ An');
+    const cache = memoryCache();
+    store = new TrustStore(axis, cache, fakeAgencies(), TEST_CONFIG);
+    await store.onApplicationBootstrap();
+    expect(store.material()?.anchorPems).toHaveLength(1);
+    expect(store.material()?.crlPems).toHaveLength(1);
+    expect(store.findActive('000.00.00.H41')).toMatchObject({ name: 'UBND tỉnh Nghệ An' });
+    expect(Object.keys(cache.data).sort()).toEqual(['ca', 'crl', 'directory']);
+  });
+
+  it('keeps the last good copy when the axis is unreachable, also across a restart', async () => {
+    const axis = new FakeAxis();
+    await axis.register('000.00.00.H41', 'UBND tỉnh Nghệ An');
+    const cache = memoryCache();
+    store = new TrustStore(axis, cache, fakeAgencies(), TEST_CONFIG);
+    await store.onApplicationBootstrap();
+    axis.reachable = false;
+    await store.refresh();
+    expect(store.findActive('000.00.00.H41')).toBeDefined();
+    store.onModuleDestroy();
+
+    store = new TrustStore(axis, cache, fakeAgencies(), TEST_CONFIG);
+    await store.onApplicationBootstrap();
+    expect(store.material()?.anchorPems).toEqual([axis.ca.certPem.trim()]);
+    expect(store.findActive('000.00.00.H41')).toBeDefined();
+  });
+
+  it('has nothing to verify with, and no directory, before the first successful fetch', async () => {
+    const down: Mocked<AxisClient> = {
+      enroll: jest.fn(),
+      directory: jest.fn(() => Promise.reject(new AppError('unavailable', 'AXIS_UNAVAILABLE', 'down'))),
+      caCertificates: jest.fn(() => Promise.reject(new Error('down'))),
+      crl: jest.fn(() => Promise.reject(new Error('down'))),
+    };
+    store = new TrustStore(down, memoryCache(), fakeAgencies(), TEST_CONFIG);
+    await store.onApplicationBootstrap();
+    expect(store.material()).toBeUndefined();
+    expect(() => store!.directory()).toThrow(expect.objectContaining({ code: 'DIRECTORY_UNAVAILABLE' }));
+  });
+});

@@ -1,0 +1,120 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AppError } from '@lienthong/common';
+import type { DirectoryEntry } from '@lienthong/protocol';
+import { splitPemCertificates } from '@lienthong/pki';
+import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import type { TrustMaterial } from '../domain/trust';
+import { AxisClient } from '../ports/axis-client';
+import { HostedAgencyRepository } from '../repositories/hosted-agency.repository';
+import { TrustCacheRepository } from '../repositories/trust-cache.repository';
+
+/**
+ * The CA certificates, CRL and directory the axis publishes, refreshed every TRUST_REFRESH_SECONDS.
+ * A failed refresh keeps the last good copy (also kept in the database, for a restart while the
+ * axis is down): verification continues on what was last known to be true.
+ */
+@Injectable()
+export class TrustStore implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(TrustStore.name);
+  private axisAnchors: string[] = [];
+  private readonly enrollmentAnchors = new Set<string>();
+  private crlPem?: string;
+  private entries?: DirectoryEntry[];
+  private timer?: NodeJS.Timeout;
+  private refreshing?: Promise<void>;
+
+  constructor(
+    private readonly axis: AxisClient,
+    private readonly cache: TrustCacheRepository,
+    private readonly agencies: HostedAgencyRepository,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const cached = await this.cache.load();
+    if (cached.ca) this.axisAnchors = splitPemCertificates(cached.ca);
+    if (cached.crl) this.crlPem = cached.crl;
+    if (cached.directory) this.entries = JSON.parse(cached.directory) as DirectoryEntry[];
+    for (const agency of await this.agencies.listActive()) this.addAnchor(agency.caCertificatePem);
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.config.trustRefreshSeconds * 1000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The CA that certified a hosted agency at enrollment is trusted from then on. */
+  addAnchor(pem: string): void {
+    for (const cert of splitPemCertificates(pem)) this.enrollmentAnchors.add(cert.trim());
+  }
+
+  /** One refresh at a time; callers share the one in flight. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.fetchAll().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /** undefined until at least one trust anchor is known: nothing can be verified yet. */
+  material(): TrustMaterial | undefined {
+    const anchors = [...new Set([...this.axisAnchors.map((a) => a.trim()), ...this.enrollmentAnchors])];
+    if (anchors.length === 0) return undefined;
+    return { anchorPems: anchors, crlPems: this.crlPem ? [this.crlPem] : [] };
+  }
+
+  /** Throws `unavailable` while no directory has ever been fetched. */
+  directory(): DirectoryEntry[] {
+    if (!this.entries) {
+      throw new AppError(
+        'unavailable',
+        'DIRECTORY_UNAVAILABLE',
+        'The agency directory has not been fetched from the axis yet',
+      );
+    }
+    return this.entries;
+  }
+
+  /** An active agency of the directory, by identifier code. */
+  findActive(code: string): DirectoryEntry | undefined {
+    return this.directory().find((e) => e.code === code && e.state === 'active');
+  }
+
+  private async fetchAll(): Promise<void> {
+    const now = new Date();
+    const [ca, crl, directory] = await Promise.allSettled([
+      this.axis.caCertificates(),
+      this.axis.crl(),
+      this.axis.directory(),
+    ]);
+    if (ca.status === 'fulfilled') {
+      const anchors = splitPemCertificates(ca.value);
+      if (anchors.length > 0) {
+        this.axisAnchors = anchors;
+        await this.store('ca', ca.value, now);
+      }
+    }
+    if (crl.status === 'fulfilled' && crl.value !== undefined) {
+      this.crlPem = crl.value;
+      await this.store('crl', crl.value, now);
+    }
+    if (directory.status === 'fulfilled') {
+      this.entries = directory.value;
+      await this.store('directory', JSON.stringify(directory.value), now);
+    }
+    const failed = [ca, crl, directory].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) {
+      this.logger.warn(
+        `Trust refresh incomplete, keeping the last good copy: ${(failed[0].reason as Error).message}`,
+      );
+    }
+  }
+
+  private async store(name: 'ca' | 'crl' | 'directory', content: string, at: Date): Promise<void> {
+    try {
+      await this.cache.save(name, content, at);
+    } catch (error) {
+      this.logger.warn(`Could not keep the ${name} for restarts: ${(error as Error).message}`);
+    }
+  }
+}
