@@ -1,0 +1,22 @@
+import type { HandlerOutcome, IncomingMessage } from '@lienthong/bus';
+
+export interface TraceSubscription {
+  /** Stops deliveries; handlers already running get `graceMs` to settle. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/** What the axis does on the bus. */
+export abstract class BusRepository {
+  /** Idempotent: exchanges, retry ladder, trace queue. */
+  abstract declareCoreTopology(): Promise<void>;
+
+  /** Idempotent: the agency's inbox, its dead-letter queue and their bindings. */
+  abstract declareAgencyQueue(agencyCode: string): Promise<void>;
+
+  abstract consumeTraceEvents(
+    handler: (message: IncomingMessage) => Promise<HandlerOutcome>,
+  ): Promise<TraceSubscription>;
+
+  /** Rejects when the broker cannot answer. */
+  abstract ping(): Promise<void>;
+}

@@ -1,0 +1,4 @@
+export abstract class DatabaseRepository {
+  /** Rejects when the database cannot answer a query. */
+  abstract ping(): Promise<void>;
+}
