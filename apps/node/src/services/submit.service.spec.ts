@@ -80,6 +80,18 @@ describe('SubmitService', () => {
     expect(documents.insert).not.toHaveBeenCalled();
   });
 
+  it('asks the axis again before refusing a recipient registered since the last refresh', async () => {
+    const { service, trust, documents } = setUp({ directory: [G22] });
+    trust.refreshAfterMiss.mockImplementation(async () => {
+      trust.findActive.mockImplementation((code: string) =>
+        [G22, H41].includes(code) ? { code, name: code, state: 'active' } : undefined,
+      );
+    });
+    await expect(service.submit(caller(G22), xml(G22, [H41]))).resolves.toMatchObject({ recipients: [H41] });
+    expect(trust.refreshAfterMiss).toHaveBeenCalledTimes(1);
+    expect(documents.insert).toHaveBeenCalledTimes(1);
+  });
+
   it("signs with the From agency's key, after adding DocumentId and the node's trace header", async () => {
     const { service, crypto } = setUp();
     const result = await service.submit(caller(G22), xml(G22, [H41]));

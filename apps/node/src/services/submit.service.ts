@@ -66,7 +66,11 @@ export class SubmitService {
     if (!agency) throw notPermitted(from);
 
     const recipients = [...new Set((pkg.messageHeader.to ?? []).map((t) => t.organId))];
-    const unknown = recipients.filter((code) => !this.trust.findActive(code));
+    let unknown = recipients.filter((code) => !this.trust.findActive(code));
+    if (unknown.length > 0) {
+      await this.trust.refreshAfterMiss();
+      unknown = unknown.filter((code) => !this.trust.findActive(code));
+    }
     if (unknown.length > 0) {
       throw AppError.invalid('UNKNOWN_RECIPIENT', `Not in the directory of the axis: ${unknown.join(', ')}`, {
         recipients: unknown,

@@ -62,3 +62,21 @@ describe('TrustStore', () => {
     expect(() => store!.directory()).toThrow(expect.objectContaining({ code: 'DIRECTORY_UNAVAILABLE' }));
   });
 });
+
+describe('TrustStore.refreshAfterMiss', () => {
+  it('finds an agency registered after the last refresh, with one axis call for many misses', async () => {
+    const axis = new FakeAxis();
+    const store = new TrustStore(axis, memoryCache(), fakeAgencies(), TEST_CONFIG);
+    try {
+      await store.onApplicationBootstrap();
+      await axis.register('000.00.00.H57', 'UBND tỉnh Thừa Thiên Huế');
+      expect(store.findActive('000.00.00.H57')).toBeUndefined();
+      const directoryCalls = jest.spyOn(axis, 'directory');
+      await Promise.all([store.refreshAfterMiss(), store.refreshAfterMiss(), store.refreshAfterMiss()]);
+      expect(store.findActive('000.00.00.H57')).toMatchObject({ name: 'UBND tỉnh Thừa Thiên Huế' });
+      expect(directoryCalls).toHaveBeenCalledTimes(1);
+    } finally {
+      store.onModuleDestroy();
+    }
+  });
+});

@@ -8,6 +8,8 @@ import { AxisClient } from '../ports/axis-client';
 import { HostedAgencyRepository } from '../repositories/hosted-agency.repository';
 import { TrustCacheRepository } from '../repositories/trust-cache.repository';
 
+const MISS_REFRESH_MIN_INTERVAL_MS = 500;
+
 /**
  * The CA certificates, CRL and directory the axis publishes, refreshed every TRUST_REFRESH_SECONDS.
  * A failed refresh keeps the last good copy (also kept in the database, for a restart while the
@@ -22,6 +24,7 @@ export class TrustStore implements OnApplicationBootstrap, OnModuleDestroy {
   private entries?: DirectoryEntry[];
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
+  private lastRefreshStartedAt = 0;
 
   constructor(
     private readonly axis: AxisClient,
@@ -52,8 +55,24 @@ export class TrustStore implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One refresh at a time; callers share the one in flight. */
   refresh(): Promise<void> {
+    this.lastRefreshStartedAt = Date.now();
     this.refreshing ??= this.fetchAll().finally(() => (this.refreshing = undefined));
     return this.refreshing;
+  }
+
+  /**
+   * An agency registered since the last refresh must be reachable at once, not a refresh period
+   * later. Misses wait for the minimum interval and then share one fetch, so unknown codes cannot
+   * turn into a flood of axis calls; the caller waits at most that interval.
+   */
+  async refreshAfterMiss(): Promise<void> {
+    const missedAt = Date.now();
+    const wait = this.lastRefreshStartedAt + MISS_REFRESH_MIN_INTERVAL_MS - missedAt;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // A fetch that started after the miss already answers it; otherwise start (or join) one.
+    if (this.refreshing && this.lastRefreshStartedAt >= missedAt) return this.refreshing;
+    if (this.lastRefreshStartedAt >= missedAt) return;
+    return this.refresh();
   }
 
   /** undefined until at least one trust anchor is known: nothing can be verified yet. */

@@ -116,12 +116,13 @@ export function fakeCrypto(): Mocked<PackageCrypto> {
 /** A trust store knowing `directory` and holding one anchor. */
 export function fakeTrust(
   ...directory: string[]
-): Mocked<Pick<TrustStore, 'material' | 'findActive' | 'directory'>> {
+): Mocked<Pick<TrustStore, 'material' | 'findActive' | 'directory' | 'refreshAfterMiss'>> {
   const entries = directory.map((code) => ({ code, name: code, state: 'active' as const }));
   return {
     material: jest.fn(() => ({ anchorPems: ['CA'], crlPems: [] })),
     findActive: jest.fn((code: string) => entries.find((e) => e.code === code)),
     directory: jest.fn(() => entries),
+    refreshAfterMiss: jest.fn(async () => undefined),
   };
 }
 
