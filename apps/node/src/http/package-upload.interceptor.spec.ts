@@ -72,6 +72,24 @@ describe('PackageUploadInterceptor', () => {
     });
   });
 
+  it('takes metadata sent as a file part too (curl -F metadata=@document.json)', async () => {
+    const { type, body } = multipart([
+      {
+        name: 'metadata',
+        filename: 'document.json',
+        type: 'application/json',
+        data: Buffer.from('{"kind":"edoc"}'),
+      },
+      { name: 'files', filename: 'a.txt', type: 'text/plain', data: Buffer.from('a') },
+    ]);
+    const upload = await interceptor.read(requestOf(type, body), response);
+    expect(upload).toMatchObject({
+      type: 'multipart',
+      metadata: '{"kind":"edoc"}',
+      files: [{ name: 'a.txt' }],
+    });
+  });
+
   it('refuses multipart files over the limit, and multipart without metadata', async () => {
     const big = multipart([
       { name: 'metadata', data: Buffer.from('{}') },

@@ -107,7 +107,11 @@ function readMultipart(request: Request, response: Response, limit: number): Pro
         );
       }
       const body = (request.body ?? {}) as Record<string, unknown>;
-      const metadata = body.metadata;
+      const parts = (request.files ?? []) as Express.Multer.File[];
+      // `curl -F metadata=@document.json` sends the JSON as a file part; accept it like a field.
+      const metadataFile = parts.find((f) => f.fieldname === 'metadata');
+      const metadata =
+        typeof body.metadata === 'string' ? body.metadata : metadataFile?.buffer.toString('utf8');
       if (typeof metadata !== 'string') {
         return reject(
           AppError.invalid(
@@ -116,9 +120,7 @@ function readMultipart(request: Request, response: Response, limit: number): Pro
           ),
         );
       }
-      const files = ((request.files ?? []) as Express.Multer.File[]).filter(
-        (f) => f.fieldname === 'files' || f.fieldname === 'files[]',
-      );
+      const files = parts.filter((f) => f.fieldname === 'files' || f.fieldname === 'files[]');
       const total = Buffer.byteLength(metadata) + files.reduce((sum, f) => sum + f.size, 0);
       if (total > limit) return reject(tooLarge(limit));
       resolve({
