@@ -517,6 +517,274 @@ describe('node exchange over RabbitMQ and PostgreSQL', () => {
     });
   });
 
+  describe('revoke, update, replace and withdraw', () => {
+    interface InboxEntry {
+      id: string;
+      documentId: string;
+      businessDocType?: number;
+      originalId?: string;
+      subject?: string;
+    }
+    interface TimelineStep {
+      event: string;
+      statusCode?: string;
+      detail?: string;
+      relatedId?: string;
+    }
+    let original: { id: string; documentId: string };
+    const received: Record<string, InboxEntry> = {};
+
+    /** The revocation/update/replacement `agency` received for its copy of the original. */
+    const requestIn = (agency: string, businessDocType: number, documentId?: string) =>
+      waitFor(`a type-${businessDocType} package at ${agency}`, async () => {
+        const res = await as(shared, agency).get('/api/v1/inbox?includeTaken=true').expect(200);
+        return (res.body as InboxEntry[]).find(
+          (i) =>
+            i.businessDocType === businessDocType &&
+            i.originalId === received[agency].id &&
+            (documentId === undefined || i.documentId === documentId),
+        );
+      });
+    const timelineOf = async (id: string, code: string): Promise<TimelineStep[]> =>
+      (await deliveryOf(id, code))?.timeline ?? [];
+    const answer = (agency: string, id: string, statusCode: string) =>
+      as(shared, agency).post(`/api/v1/inbox/${id}/statuses`).send({ statusCode });
+
+    beforeAll(async () => {
+      const res = await submitXml(dedicated, G22, {
+        ...documentJson([H41, H57], 'Kế hoạch sẽ được thu hồi'),
+        attachments: [],
+      });
+      expect(res.status).toBe(202);
+      original = res.body;
+      received[H41] = await inboxItem(H41, original.documentId);
+      received[H57] = await inboxItem(H57, original.documentId);
+      // Both copies acknowledged first, so each later 01 belongs to a later package.
+      await waitFor('01 from both', async () => {
+        const ds = await deliveries(original.id);
+        return ds.every((d) => statusCodes(d).includes('01')) && ds.length === 2 ? true : undefined;
+      });
+    });
+
+    it('refuses 15/16 for a document nobody asked anything about, and 13 from a recipient (422)', async () => {
+      for (const statusCode of ['15', '16', '13']) {
+        const res = await answer(H41, received[H41].id, statusCode);
+        expect(res.status).toBe(422);
+        expect(res.body).toMatchObject({ statusCode: 422, code: 'STATUS_NOT_APPLICABLE' });
+      }
+    });
+
+    it("revokes at both recipients: linked type-1 packages, answered 15 by H41 and 16 by H57 on G22's timeline", async () => {
+      const res = await as(dedicated, G22)
+        .post(`/api/v1/documents/sent/${original.id}/revoke`)
+        .send({ reason: 'Ban hành nhầm', staffInfo: { staff: 'Nguyễn Thị Ngọc Trâm' } });
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({
+        documentId: original.documentId,
+        recipients: [H41, H57],
+        businessDocType: 1,
+        originalId: original.id,
+      });
+      const revocation = res.body as { id: string };
+
+      const [atH41, atH57] = [await requestIn(H41, 1), await requestIn(H57, 1)];
+      expect(atH41.documentId).toBe(original.documentId);
+      const detail = await as(shared, H41).get(`/api/v1/inbox/${atH41.id}`).expect(200);
+      expect(detail.body.metadata.traceHeaderList.bussiness).toMatchObject({
+        documentId: original.documentId,
+        bussinessDocType: 1,
+        bussinessDocReason: 'Ban hành nhầm',
+      });
+      const originalAtH41 = await as(shared, H41).get(`/api/v1/inbox/${received[H41].id}`).expect(200);
+      expect(originalAtH41.body.related.map((r: InboxEntry) => r.id)).toEqual([atH41.id]);
+
+      await answer(H41, atH41.id, '15').expect(202);
+      await answer(H57, atH57.id, '16').expect(202);
+
+      const [h41, h57] = await waitFor('15 from H41 and 16 from H57', async () => {
+        const ds = await deliveries(original.id);
+        const a = ds.find((d) => d.code === H41);
+        const b = ds.find((d) => d.code === H57);
+        return statusCodes(a).includes('15') && statusCodes(b).includes('16') ? [a!, b!] : undefined;
+      });
+      // The revocation's own 01 went to the revocation, not to the original.
+      expect(statusCodes(h41)).toEqual(['01', '15']);
+      expect(statusCodes(h57)).toEqual(['01', '16']);
+      expect(h41.lastStatusCode).toBe('15');
+      expect(h57.lastStatusCode).toBe('16');
+      for (const [d, code] of [
+        [h41, '15'],
+        [h57, '16'],
+      ] as const) {
+        const steps = d.timeline as TimelineStep[];
+        const request = steps.findIndex((e) => e.event === 'revoke');
+        const reply = steps.findIndex((e) => e.statusCode === code);
+        expect(steps[request]).toMatchObject({ detail: 'Ban hành nhầm', relatedId: revocation.id });
+        expect(steps[reply]).toMatchObject({ event: 'status', relatedId: revocation.id });
+        expect(reply).toBeGreaterThan(request);
+      }
+
+      const own = await as(dedicated, G22).get(`/api/v1/documents/sent/${revocation.id}`).expect(200);
+      expect(own.body).toMatchObject({ businessDocType: 1, originalId: original.id });
+      const ownH41 = (own.body.deliveries as Delivery[]).find((d) => d.code === H41);
+      await waitFor("the revocation's 01", async () => {
+        const d = await deliveryOf(revocation.id, H41);
+        return statusCodes(d).includes('01') ? d : undefined;
+      });
+      expect(statusCodes(ownH41)).toContain('15');
+      const originalDetail = await as(dedicated, G22)
+        .get(`/api/v1/documents/sent/${original.id}`)
+        .expect(200);
+      expect(originalDetail.body.related).toEqual([
+        expect.objectContaining({ id: revocation.id, businessDocType: 1, originalId: original.id }),
+      ]);
+      await waitFor('15 reported to the axis', async () =>
+        traces.some((t) => t.event === 'status' && t.statusCode === '15' && t.documentUuid === revocation.id)
+          ? true
+          : undefined,
+      );
+    });
+
+    it('updates for H41: a type-2 package with the new subject and the same DocumentId, answered 15', async () => {
+      const res = await as(dedicated, G22)
+        .post(`/api/v1/documents/sent/${original.id}/update`)
+        .send({
+          reason: 'Sửa trích yếu',
+          changes: { subject: 'Kế hoạch (đã sửa trích yếu)' },
+          receivers: [{ organId: H41, receiverType: 0 }],
+        });
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({
+        recipients: [H41],
+        businessDocType: 2,
+        documentId: original.documentId,
+      });
+      const update = res.body as { id: string };
+
+      const atH41 = await requestIn(H41, 2);
+      expect(atH41.subject).toBe('Kế hoạch (đã sửa trích yếu)');
+      const detail = await as(shared, H41).get(`/api/v1/inbox/${atH41.id}`).expect(200);
+      expect(detail.body.metadata.traceHeaderList.bussiness.bussinessDocumentInfo).toEqual({
+        documentInfo: '1',
+        documentReceiver: '1',
+        receiverList: [{ organId: H41, receiverType: 0 }],
+      });
+      await answer(H41, atH41.id, '15').expect(202);
+
+      const step = await waitFor('15 for the update', async () =>
+        (await timelineOf(original.id, H41)).find((e) => e.statusCode === '15' && e.relatedId === update.id),
+      );
+      expect(step.event).toBe('status');
+      expect((await timelineOf(original.id, H57)).some((e) => e.event === 'update')).toBe(false);
+    });
+
+    it('replaces for H57 with a new document of its own (multipart), answered 16 on both timelines', async () => {
+      const replacement = documentJson([H57], 'Kế hoạch thay thế');
+      const res = await as(dedicated, G22)
+        .post(`/api/v1/documents/sent/${original.id}/replace?reason=${encodeURIComponent('Thay thế')}`)
+        .field('metadata', JSON.stringify(replacement))
+        .attach('files', Buffer.from('%PDF-1.4 thay thế'), {
+          filename: 'thay-the.pdf',
+          contentType: 'application/pdf',
+        });
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ recipients: [H57], businessDocType: 3, originalId: original.id });
+      expect(res.body.documentId).not.toBe(original.documentId);
+      const sent = res.body as { id: string; documentId: string };
+
+      const atH57 = await requestIn(H57, 3, sent.documentId);
+      const detail = await as(shared, H57).get(`/api/v1/inbox/${atH57.id}`).expect(200);
+      expect(detail.body.metadata.traceHeaderList.bussiness).toMatchObject({
+        bussinessDocType: 3,
+        bussinessDocReason: 'Thay thế',
+        replacementInfoList: [{ documentId: original.documentId, organIdList: [H57] }],
+      });
+      expect(detail.body.metadata.attachments).toEqual([
+        expect.objectContaining({ attachmentName: 'thay-the.pdf' }),
+      ]);
+      await answer(H57, atH57.id, '16').expect(202);
+
+      const onOriginal = await waitFor('16 for the replacement', async () =>
+        (await timelineOf(original.id, H57)).find((e) => e.statusCode === '16' && e.relatedId === sent.id),
+      );
+      expect(onOriginal.event).toBe('status');
+      const own = await waitFor("the replacement's 01 and 16", async () => {
+        const codes = statusCodes(await deliveryOf(sent.id, H57));
+        return codes.includes('01') && codes.includes('16') ? codes : undefined;
+      });
+      expect(own).toEqual(['01', '16']);
+    });
+
+    it("withdraws with a 13 the recipient sees with its document and answers 15, shown on G22's timeline", async () => {
+      const res = await submitXml(dedicated, G22, {
+        ...documentJson([H41], 'Văn bản sẽ lấy lại'),
+        attachments: [],
+      });
+      const doc = res.body as { id: string; documentId: string };
+      const atH41 = await inboxItem(H41, doc.documentId);
+
+      const withdrawn = await as(dedicated, G22)
+        .post(`/api/v1/documents/sent/${doc.id}/withdraw`)
+        .send({ reason: 'Văn thư yêu cầu lấy lại văn bản' });
+      expect(withdrawn.status).toBe(202);
+      expect(withdrawn.body).toMatchObject({ id: doc.id, recipients: [H41] });
+      const [{ id: statusId }] = withdrawn.body.statuses as { id: string }[];
+
+      const request = await waitFor('the 13 at H41', async () => {
+        const res = await as(shared, H41).get(`/api/v1/inbox/${atH41.id}`).expect(200);
+        return (res.body.senderStatuses as { statusCode: string; description?: string }[]).find(
+          (s) => s.statusCode === '13',
+        );
+      });
+      expect(request.description).toBe('Văn thư yêu cầu lấy lại văn bản');
+      await answer(H41, atH41.id, '15').expect(202);
+
+      const steps = await waitFor('15 for the withdrawal', async () => {
+        const t = await timelineOf(doc.id, H41);
+        return t.some((e) => e.statusCode === '15') ? t : undefined;
+      });
+      expect(steps.find((e) => e.event === 'withdraw')).toMatchObject({
+        statusCode: '13',
+        relatedId: statusId,
+      });
+      expect(steps.find((e) => e.statusCode === '15')).toMatchObject({
+        event: 'status',
+        relatedId: statusId,
+      });
+    });
+
+    it("answers another tenant's key 404 for every request, exactly as for a missing document", async () => {
+      const res = await submitXml(shared, H57, {
+        ...documentJson([G22], 'Của UBND tỉnh Quảng Nam'),
+        attachments: [],
+        messageHeader: { ...documentJson([G22]).messageHeader, from: { organId: H57 } },
+      });
+      expect(res.status).toBe(202);
+      const missing = await as(shared, H41)
+        .post(`/api/v1/documents/sent/${randomUUID()}/revoke`)
+        .send({ reason: 'r' });
+      expect(missing.status).toBe(404);
+      for (const [path, body] of [
+        ['revoke', { reason: 'r' }],
+        ['update', { reason: 'r', changes: { subject: 's' } }],
+        ['withdraw', { reason: 'r' }],
+      ] as const) {
+        const attempt = await as(shared, H41)
+          .post(`/api/v1/documents/sent/${res.body.id}/${path}`)
+          .send(body);
+        expect(attempt.status).toBe(404);
+        expect(attempt.body).toEqual(missing.body);
+      }
+      const replace = await as(shared, H41)
+        .post(`/api/v1/documents/sent/${res.body.id}/replace`)
+        .set('content-type', 'application/xml')
+        .send(buildEdxml({ ...documentJson([G22]), attachments: [] }));
+      expect(replace.status).toBe(404);
+      // H57's own key reaches it: the 404s above are scoping.
+      await as(shared, H57).get(`/api/v1/documents/sent/${res.body.id}`).expect(200);
+    });
+  });
+
   describe('operations', () => {
     it('is ready, serves the directory to API keys and its OpenAPI description', async () => {
       const ready = await request(shared.url).get('/health/ready').expect(200);
@@ -530,9 +798,20 @@ describe('node exchange over RabbitMQ and PostgreSQL', () => {
       expect(Object.keys(openapi.body.paths)).toEqual(
         expect.arrayContaining([
           '/api/v1/documents',
+          '/api/v1/documents/sent/{id}/revoke',
+          '/api/v1/documents/sent/{id}/update',
+          '/api/v1/documents/sent/{id}/replace',
+          '/api/v1/documents/sent/{id}/withdraw',
           '/api/v1/inbox/{id}/statuses',
           '/api/v1/admin/agencies',
         ]),
+      );
+      // Response shapes are described, errors included.
+      const submit = openapi.body.paths['/api/v1/documents'].post.responses;
+      expect(submit['202'].content['application/json'].schema.$ref).toMatch(/SubmitResultResponse$/);
+      expect(submit['413'].content['application/json'].schema.$ref).toMatch(/ErrorResponse$/);
+      expect(Object.keys(openapi.body.components.schemas.SentDocumentDetailResponse.properties)).toEqual(
+        expect.arrayContaining(['deliveries', 'related', 'originalId']),
       );
     });
   });

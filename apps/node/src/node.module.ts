@@ -41,6 +41,7 @@ import { TypeOrmTransactor } from './repositories/typeorm/typeorm-transactor';
 import { TypeOrmTrustCacheRepository } from './repositories/typeorm/typeorm-trust-cache.repository';
 import { AgenciesService } from './services/agencies.service';
 import { ApiKeysService } from './services/api-keys.service';
+import { BusinessDocumentsService } from './services/business-documents.service';
 import { HealthService } from './services/health.service';
 import { InboundService } from './services/inbound.service';
 import { InboxService } from './services/inbox.service';
@@ -134,6 +135,7 @@ export class NodeModule {
         AgenciesService,
         ApiKeysService,
         SubmitService,
+        BusinessDocumentsService,
         SentDocumentsService,
         InboxService,
         InboundService,

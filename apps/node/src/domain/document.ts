@@ -33,7 +33,13 @@ export interface NewDocument {
   senderDocumentUuid?: string;
   /** A status package: the document of ours it answers (outbound statuses: the inbound document). */
   responseForUuid?: string;
+  /** BussinessDocType: 0 new, 1 revoke, 2 update, 3 replace (absent for statuses). */
   businessDocType?: number;
+  /**
+   * A revocation, update or replacement: the document it is about. Outbound: our original;
+   * inbound: the received original it names (by DocumentId and sender), when this node has it.
+   */
+  relatedDocumentUuid?: string;
   statusCode?: string;
   code?: string;
   subject?: string;

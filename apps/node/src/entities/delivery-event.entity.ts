@@ -23,6 +23,9 @@ export class DeliveryEventEntity {
   @Column({ name: 'message_id', type: 'text', nullable: true })
   messageId!: string | null;
 
+  @Column({ name: 'related_document_uuid', type: 'uuid', nullable: true })
+  relatedDocumentUuid!: string | null;
+
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;
 }

@@ -32,6 +32,9 @@ export class DocumentEntity {
   @Column({ name: 'response_for_uuid', type: 'uuid', nullable: true })
   responseForUuid!: string | null;
 
+  @Column({ name: 'related_document_uuid', type: 'uuid', nullable: true })
+  relatedDocumentUuid!: string | null;
+
   @Column({ name: 'business_doc_type', type: 'smallint', nullable: true })
   businessDocType!: number | null;
 

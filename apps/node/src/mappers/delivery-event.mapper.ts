@@ -12,6 +12,7 @@ export const DeliveryEventMapper = {
       ...(e.statusCode !== null ? { statusCode: e.statusCode } : {}),
       ...(e.detail !== null ? { detail: e.detail } : {}),
       ...(e.messageId !== null ? { messageId: e.messageId } : {}),
+      ...(e.relatedDocumentUuid !== null ? { relatedDocumentUuid: e.relatedDocumentUuid } : {}),
       occurredAt: e.occurredAt,
     };
   },
@@ -25,6 +26,7 @@ export const DeliveryEventMapper = {
       statusCode: e.statusCode ?? null,
       detail: e.detail ?? null,
       messageId: e.messageId ?? null,
+      relatedDocumentUuid: e.relatedDocumentUuid ?? null,
       occurredAt: e.occurredAt ?? now,
     });
   },

@@ -1,4 +1,5 @@
 import { ExchangeSchema1767225600000 } from './1767225600000-exchange-schema';
+import { BusinessDocuments1767312000000 } from './1767312000000-business-documents';
 
 /** In order; TypeORM runs the ones not yet applied, each in its own transaction. */
-export const NODE_MIGRATIONS = [ExchangeSchema1767225600000];
+export const NODE_MIGRATIONS = [ExchangeSchema1767225600000, BusinessDocuments1767312000000];

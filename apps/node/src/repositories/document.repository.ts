@@ -23,7 +23,28 @@ export abstract class DocumentRepository {
    */
   abstract insert(tx: Tx, document: NewDocument, attachments: StoredAttachment[]): Promise<InsertResult>;
   abstract hasInboundMessage(agencyCode: string, messageId: string): Promise<boolean>;
-  abstract findSentByDocumentId(agencyCode: string, documentId: string): Promise<DocumentRecord | undefined>;
+  /**
+   * Every document the agency sent with this DocumentId, oldest first: the original, then the
+   * revocations and updates repeating its DocumentId. Statuses find what they answer among them.
+   */
+  abstract listSentByDocumentId(agencyCode: string, documentId: string): Promise<DocumentRecord[]>;
+  /**
+   * The document (new or replacement, not a revocation or update repeating its DocumentId) the
+   * agency received from `sender` with this DocumentId; the first one if it came more than once.
+   */
+  abstract findReceivedOriginal(
+    agencyCode: string,
+    sender: string,
+    documentId: string,
+  ): Promise<DocumentRecord | undefined>;
+  /** The revocations, updates and replacements linked to one of the agency's documents, oldest first. */
+  abstract listRelated(agencyCode: string, uuid: string): Promise<DocumentRecord[]>;
+  /** Status packages about one of the agency's documents, in one direction, oldest first. */
+  abstract listStatusesAbout(
+    agencyCode: string,
+    uuid: string,
+    direction: 'outbound' | 'inbound',
+  ): Promise<DocumentRecord[]>;
   /** undefined both when it does not exist and when it is outside the scope: callers cannot tell. */
   abstract findInScope(uuid: string, scope: DocumentScope): Promise<DocumentRecord | undefined>;
   abstract list(scope: DocumentScope, options: ListOptions): Promise<DocumentRecord[]>;

@@ -99,4 +99,21 @@ describe('AgenciesService', () => {
     service.onModuleDestroy();
     expect(consumers.start.mock.calls.map((c) => c[0])).toEqual([G22, H41]);
   });
+
+  it('keeps the only agency of a dedicated node (409); a shared node may remove its last one', async () => {
+    const dedicated = setUp('dedicated', [G22]);
+    await expect(dedicated.service.remove(G22)).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'DEDICATED_NODE_LAST_AGENCY',
+    });
+    expect(dedicated.agencies.markRemoved).not.toHaveBeenCalled();
+    expect(dedicated.consumers.stop).not.toHaveBeenCalled();
+    // An agency it does not host is still 404, not 409.
+    dedicated.agencies.markRemoved.mockResolvedValueOnce(false);
+    await expect(dedicated.service.remove(H41)).rejects.toMatchObject({ code: 'AGENCY_NOT_FOUND' });
+
+    const shared = setUp('shared', [H41]);
+    await expect(shared.service.remove(H41)).resolves.toBeUndefined();
+    expect(shared.consumers.stop).toHaveBeenCalledWith(H41);
+  });
 });

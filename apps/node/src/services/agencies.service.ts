@@ -46,6 +46,16 @@ export class AgenciesService implements OnModuleDestroy {
   }
 
   async remove(code: string): Promise<void> {
+    // A dedicated node exists for its one agency: removing it would leave a node that signs for
+    // nobody and consumes nothing. Such a node is decommissioned, not emptied.
+    if (this.config.mode === 'dedicated' && (await this.agencies.findActive(code))) {
+      if ((await this.agencies.countActive()) <= 1) {
+        throw AppError.conflict(
+          'DEDICATED_NODE_LAST_AGENCY',
+          `This node runs in dedicated mode for ${code}, its only agency; it cannot stop hosting it (decommission the node instead)`,
+        );
+      }
+    }
     const removed = await this.agencies.markRemoved(code, new Date());
     if (!removed) throw AppError.notFound('AGENCY_NOT_FOUND', `${code} is not hosted on this node`);
     await this.consumers.stop(code);

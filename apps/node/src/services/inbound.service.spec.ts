@@ -251,12 +251,12 @@ describe('InboundService', () => {
 
     it("records a verified status on the sender's timeline for the recipient that sent it", async () => {
       const { service, documents, events, crypto, outbox } = setUp();
-      documents.findSentByDocumentId.mockResolvedValue(original);
+      documents.listSentByDocumentId.mockResolvedValue([original]);
       crypto.verify.mockReturnValue({ valid: true, signedXml: statusXml('03') });
 
       await expect(service.handle(H41, message(statusXml('03')))).resolves.toEqual({ action: 'ack' });
 
-      expect(documents.findSentByDocumentId).toHaveBeenCalledWith(H41, original.documentId);
+      expect(documents.listSentByDocumentId).toHaveBeenCalledWith(H41, original.documentId);
       expect(events.record.mock.calls[0][1]).toEqual([
         expect.objectContaining({
           documentUuid: original.uuid,
@@ -283,6 +283,259 @@ describe('InboundService', () => {
       );
       expect(quarantine.insert.mock.calls[0][1].reasonCode).toBe('UNMATCHED_STATUS');
       expect(documents.insert).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('revocations, updates, replacements and withdrawals', () => {
+    const ORIGINAL_ID = `${G22},2026/11/20,12/VPCP-TTĐT`;
+    const receivedOriginal: DocumentRecord = {
+      uuid: '6f1d7c1e-0000-4000-8000-0000000000a1',
+      direction: 'inbound',
+      kind: 'edoc',
+      agencyCode: H41,
+      sender: G22,
+      recipients: [H41],
+      documentId: ORIGINAL_ID,
+      senderDocumentUuid: 'original-at-g22',
+      businessDocType: 0,
+      metadata: {},
+      packageSha256: '',
+      packageSize: 0,
+      createdAt: new Date(0),
+    };
+    const sentDocument = (uuid: string, businessDocType: number, extra: Partial<DocumentRecord> = {}) =>
+      ({
+        ...receivedOriginal,
+        uuid,
+        direction: 'outbound',
+        agencyCode: H41,
+        sender: H41,
+        recipients: [G22],
+        documentId: `${H41},2026/11/20,7/UBND`,
+        businessDocType,
+        ...extra,
+      }) as DocumentRecord;
+    const statusFromG22 = (statusCode: '01' | '13' | '15' | '16', documentId: string, organId = H41) =>
+      buildEdxml({
+        kind: 'status',
+        messageHeader: {
+          from: { organId: G22 },
+          responseFor: { organId, documentId },
+          statusCode,
+          description: 'Văn thư',
+          timestamp: '2026/11/20 09:00:00',
+        },
+      });
+
+    it('links a received revocation to the original it names (Bussiness/DocumentId, same sender)', async () => {
+      const { service, documents, crypto } = setUp();
+      const revocation = edocPackage(G22, [H41], { documentId: ORIGINAL_ID });
+      revocation.traceHeaderList.bussiness = {
+        documentId: ORIGINAL_ID,
+        bussinessDocType: 1,
+        bussinessDocReason: 'Ban hành nhầm',
+      };
+      const xml = buildEdxml(revocation);
+      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+      documents.findReceivedOriginal.mockImplementation((agency: string, sender: string, id: string) =>
+        Promise.resolve(
+          agency === H41 && sender === G22 && id === ORIGINAL_ID ? receivedOriginal : undefined,
+        ),
+      );
+
+      await expect(service.handle(H41, message(xml))).resolves.toEqual({ action: 'ack' });
+
+      expect(documents.insert.mock.calls[0][1]).toMatchObject({
+        direction: 'inbound',
+        businessDocType: 1,
+        relatedDocumentUuid: receivedOriginal.uuid,
+      });
+      // It is acknowledged like any document: 01 naming its own DocumentId.
+      expect(statusSent(documents).metadata.messageHeader).toMatchObject({
+        statusCode: '01',
+        responseFor: { documentId: ORIGINAL_ID },
+      });
+    });
+
+    it('links a replacement through the ReplacementInfo listing this agency, and stores one naming an unknown original unlinked', async () => {
+      const { service, documents, crypto } = setUp();
+      const replacement = edocPackage(G22, [H41], { documentId: `${G22},2026/11/21,13/VPCP-TTĐT` });
+      replacement.traceHeaderList.bussiness = {
+        bussinessDocType: 3,
+        replacementInfoList: [
+          { documentId: 'not-for-h41', organIdList: [H57] },
+          { documentId: ORIGINAL_ID, organIdList: [H41] },
+        ],
+      };
+      const xml = buildEdxml(replacement);
+      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+      documents.findReceivedOriginal.mockResolvedValueOnce(receivedOriginal);
+      await service.handle(H41, message(xml));
+      expect(documents.findReceivedOriginal).toHaveBeenCalledTimes(1);
+      expect(documents.findReceivedOriginal).toHaveBeenCalledWith(H41, G22, ORIGINAL_ID);
+      expect(documents.insert.mock.calls[0][1]).toMatchObject({
+        businessDocType: 3,
+        relatedDocumentUuid: receivedOriginal.uuid,
+      });
+
+      await service.handle(H41, message(xml, { messageId: 'msg-2' }));
+      const second = documents.insert.mock.calls.filter((c) => c[1].direction === 'inbound')[1][1];
+      expect(second.businessDocType).toBe(3);
+      expect(second.relatedDocumentUuid).toBeUndefined();
+    });
+
+    it("keeps a 13 from a received document's sender with that document, off any timeline", async () => {
+      const { service, documents, crypto, events, outbox, quarantine } = setUp();
+      const xml = statusFromG22('13', ORIGINAL_ID);
+      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+      documents.findReceivedOriginal.mockResolvedValue(receivedOriginal);
+
+      await expect(service.handle(H41, message(xml))).resolves.toEqual({ action: 'ack' });
+
+      expect(documents.findReceivedOriginal).toHaveBeenCalledWith(H41, G22, ORIGINAL_ID);
+      expect(documents.insert.mock.calls[0][1]).toMatchObject({
+        direction: 'inbound',
+        kind: 'status',
+        statusCode: '13',
+        sender: G22,
+        responseForUuid: receivedOriginal.uuid,
+      });
+      expect(events.record).not.toHaveBeenCalled();
+      expect(quarantine.insert).not.toHaveBeenCalled();
+      expect(traceEvents(outbox)).toEqual([
+        expect.objectContaining({
+          event: 'status',
+          statusCode: '13',
+          documentUuid: 'original-at-g22',
+          sender: G22,
+          recipient: H41,
+        }),
+      ]);
+    });
+
+    it('acknowledges (01) the packages sharing a DocumentId in order: the oldest not yet acknowledged takes it', async () => {
+      const { service, documents, crypto, events } = setUp();
+      const original = sentDocument('00000000-0000-4000-8000-000000000001', 0);
+      const revocation = sentDocument('00000000-0000-4000-8000-000000000002', 1, {
+        relatedDocumentUuid: original.uuid,
+      });
+      documents.listSentByDocumentId.mockResolvedValue([original, revocation]);
+      events.listFor.mockImplementation((uuid: string) =>
+        Promise.resolve(
+          uuid === original.uuid
+            ? [
+                {
+                  id: 'e1',
+                  documentUuid: uuid,
+                  recipient: G22,
+                  event: 'status',
+                  statusCode: '01',
+                  occurredAt: new Date(0),
+                },
+              ]
+            : [],
+        ),
+      );
+      const xml = statusFromG22('01', original.documentId!, H41);
+      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+
+      await service.handle(H41, message(xml));
+
+      expect(events.record.mock.calls[0][1]).toEqual([
+        expect.objectContaining({ documentUuid: revocation.uuid, statusCode: '01', recipient: G22 }),
+      ]);
+      expect(documents.insert.mock.calls[0][1].responseForUuid).toBe(revocation.uuid);
+    });
+
+    it("shows a 15/16 on the original's timeline and on the request it answers, naming that request", async () => {
+      const { service, documents, crypto, events, outbox } = setUp();
+      const original = sentDocument('00000000-0000-4000-8000-000000000001', 0);
+      const update = sentDocument('00000000-0000-4000-8000-000000000002', 2, {
+        relatedDocumentUuid: original.uuid,
+      });
+      documents.listSentByDocumentId.mockResolvedValue([original, update]);
+      events.listFor.mockImplementation((uuid: string) =>
+        Promise.resolve(
+          uuid === original.uuid
+            ? [
+                {
+                  id: 'e1',
+                  documentUuid: uuid,
+                  recipient: G22,
+                  event: 'revoke',
+                  relatedDocumentUuid: 'older',
+                  occurredAt: new Date(0),
+                },
+                {
+                  id: 'e2',
+                  documentUuid: uuid,
+                  recipient: H57,
+                  event: 'update',
+                  relatedDocumentUuid: 'other',
+                  occurredAt: new Date(1),
+                },
+                {
+                  id: 'e3',
+                  documentUuid: uuid,
+                  recipient: G22,
+                  event: 'update',
+                  relatedDocumentUuid: update.uuid,
+                  occurredAt: new Date(2),
+                },
+              ]
+            : [],
+        ),
+      );
+      const xml = statusFromG22('16', original.documentId!, H41);
+      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+
+      await service.handle(H41, message(xml));
+
+      expect(events.record.mock.calls[0][1]).toEqual([
+        expect.objectContaining({
+          documentUuid: original.uuid,
+          statusCode: '16',
+          relatedDocumentUuid: update.uuid,
+        }),
+        expect.objectContaining({
+          documentUuid: update.uuid,
+          statusCode: '16',
+          relatedDocumentUuid: update.uuid,
+        }),
+      ]);
+      expect(documents.insert.mock.calls[0][1].responseForUuid).toBe(update.uuid);
+      expect(traceEvents(outbox)).toEqual([
+        expect.objectContaining({ event: 'status', statusCode: '16', documentUuid: update.uuid }),
+      ]);
+    });
+
+    it("shows a 15 naming a replacement's own DocumentId on the replaced original's timeline as well", async () => {
+      const { service, documents, crypto, events } = setUp();
+      const replacement = sentDocument('00000000-0000-4000-8000-000000000003', 3, {
+        relatedDocumentUuid: '00000000-0000-4000-8000-000000000001',
+        documentId: `${H41},2026/11/21,8/UBND`,
+      });
+      documents.listSentByDocumentId.mockResolvedValue([replacement]);
+      events.listFor.mockResolvedValue([
+        {
+          id: 'e1',
+          documentUuid: replacement.relatedDocumentUuid!,
+          recipient: G22,
+          event: 'replace',
+          relatedDocumentUuid: replacement.uuid,
+          occurredAt: new Date(0),
+        },
+      ]);
+      const xml = statusFromG22('15', replacement.documentId!, H41);
+      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+
+      await service.handle(H41, message(xml));
+
+      expect(events.listFor).toHaveBeenCalledWith(replacement.relatedDocumentUuid);
+      expect(events.record.mock.calls[0][1].map((e: { documentUuid: string }) => e.documentUuid)).toEqual([
+        replacement.relatedDocumentUuid,
+        replacement.uuid,
+      ]);
     });
   });
 });

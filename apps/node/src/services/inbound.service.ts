@@ -12,6 +12,8 @@ import {
 } from '@lienthong/edxml';
 import { MESSAGE_HEADERS } from '@lienthong/protocol';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
+import { REQUEST_EVENTS } from '../domain/delivery-event';
+import type { DocumentRecord } from '../domain/document';
 import type { HostedAgency } from '../domain/hosted-agency';
 import { PackageCrypto } from '../ports/package-crypto';
 import { DeliveryEventRepository } from '../repositories/delivery-event.repository';
@@ -21,7 +23,7 @@ import { OutboxRepository } from '../repositories/outbox.repository';
 import { QuarantineRepository } from '../repositories/quarantine.repository';
 import { Transactor } from '../repositories/transactor';
 import { OutboxSignal } from './outbox-signal';
-import { documentCode, packageAttachments, packageMetadata } from './package-content';
+import { documentCode, namedOriginals, packageAttachments, packageMetadata } from './package-content';
 import { PreparedStatus, StatusService } from './status.service';
 import { TraceEventFactory } from './trace-event-factory';
 import { TrustStore } from './trust-store.service';
@@ -134,6 +136,8 @@ export class InboundService {
         header.code.codeNotation,
       );
     const senderDocumentUuid = headerText(message, MESSAGE_HEADERS.document) ?? messageId;
+    const businessDocType = pkg.traceHeaderList.bussiness?.bussinessDocType ?? 0;
+    const original = await this.receivedOriginal(agency.code, sender, pkg);
     const uuid = randomUUID();
     const now = new Date();
     const arrived = this.statuses.prepare(
@@ -163,7 +167,8 @@ export class InboundService {
           documentId,
           messageId,
           senderDocumentUuid,
-          businessDocType: pkg.traceHeaderList.bussiness?.bussinessDocType ?? 0,
+          businessDocType,
+          ...(original ? { relatedDocumentUuid: original.uuid } : {}),
           code: documentCode(pkg),
           subject: header.subject,
           metadata: packageMetadata(pkg),
@@ -192,6 +197,11 @@ export class InboundService {
     return ACK;
   }
 
+  /**
+   * A status about one of our documents, from one of its recipients: recorded on the timeline of
+   * the package it answers (see placeStatus). A 13 goes the other way (the SDK sample: From is the
+   * document's sender): a request to give back a document we received, kept with that document.
+   */
   private async acceptStatus(
     agency: HostedAgency,
     message: IncomingMessage,
@@ -200,14 +210,19 @@ export class InboundService {
   ): Promise<HandlerOutcome> {
     const header = pkg.messageHeader;
     const documentId = header.responseFor.documentId ?? '';
-    const original = await this.documents.findSentByDocumentId(agency.code, documentId);
-    if (!original) {
+    const from = header.from.organId;
+    if (header.statusCode === '13') {
+      const received = await this.documents.findReceivedOriginal(agency.code, from, documentId);
+      if (received) return this.acceptWithdrawal(agency, message, messageId, pkg, received);
+    }
+    const sent = await this.documents.listSentByDocumentId(agency.code, documentId);
+    if (sent.length === 0) {
       return this.refuse(agency, message, messageId, {
         code: 'UNMATCHED_STATUS',
         reason: `${agency.code} sent no document ${documentId}`,
       });
     }
-    const from = header.from.organId;
+    const placed = await this.placeStatus(sent, from, header.statusCode);
     const now = new Date();
     const stored = await this.transactor.run(async (tx) => {
       const inserted = await this.documents.insert(
@@ -224,7 +239,7 @@ export class InboundService {
           ...(headerText(message, MESSAGE_HEADERS.document)
             ? { senderDocumentUuid: headerText(message, MESSAGE_HEADERS.document) }
             : {}),
-          responseForUuid: original.uuid,
+          responseForUuid: placed.answered,
           statusCode: header.statusCode,
           metadata: packageMetadata(pkg),
           package: message.body,
@@ -235,21 +250,23 @@ export class InboundService {
       if (inserted === 'duplicate') return false;
       // A 02's description is the rejection reason: worth showing. Other descriptions are content.
       const detail = header.statusCode === '02' ? header.description : undefined;
-      await this.deliveryEvents.record(tx, [
-        {
-          documentUuid: original.uuid,
+      await this.deliveryEvents.record(
+        tx,
+        placed.timelines.map((documentUuid) => ({
+          documentUuid,
           recipient: from,
-          event: 'status',
+          event: 'status' as const,
           statusCode: header.statusCode,
           ...(header.description !== undefined ? { detail: header.description } : {}),
           messageId,
+          ...(placed.request ? { relatedDocumentUuid: placed.request } : {}),
           occurredAt: now,
-        },
-      ]);
+        })),
+      );
       await this.outbox.enqueue(tx, [
         this.traces.message({
           event: 'status',
-          documentUuid: original.uuid,
+          documentUuid: placed.answered,
           documentId,
           messageId,
           kind: 'status',
@@ -264,6 +281,123 @@ export class InboundService {
     });
     if (stored) this.signal.wake();
     return ACK;
+  }
+
+  /**
+   * Which of our packages with this DocumentId a recipient's status answers, and whose timelines
+   * show it. A revocation or update repeats its original's DocumentId, so the status alone cannot
+   * say; the order of events can:
+   * - 01/02 acknowledge each package sent to that recipient once, in the order they arrive: the
+   *   oldest one it has not acknowledged yet takes it;
+   * - 15/16 answer the latest request made to that recipient (a revocation, update, replacement
+   *   or 13): shown on the original's timeline, and on the request's own when it is a document;
+   * - the others (03…06) are about the document itself: the original.
+   */
+  private async placeStatus(
+    sent: DocumentRecord[],
+    from: string,
+    statusCode: string,
+  ): Promise<{ answered: string; timelines: string[]; request?: string }> {
+    const addressed = sent.filter((d) => d.recipients.some((r) => sameCode(r, from)));
+    const candidates = addressed.length > 0 ? addressed : sent;
+    const first = candidates[0];
+    if (statusCode === '01' || statusCode === '02') {
+      for (const d of candidates) {
+        const events = await this.deliveryEvents.listFor(d.uuid);
+        const acknowledged = events.some(
+          (e) =>
+            e.event === 'status' &&
+            sameCode(e.recipient, from) &&
+            (e.statusCode === '01' || e.statusCode === '02'),
+        );
+        if (!acknowledged) return { answered: d.uuid, timelines: [d.uuid] };
+      }
+      const last = candidates[candidates.length - 1];
+      return { answered: last.uuid, timelines: [last.uuid] };
+    }
+    if (statusCode === '15' || statusCode === '16') {
+      // A replacement has a DocumentId of its own: its answer names it, not the replaced original.
+      const original = first.relatedDocumentUuid ?? first.uuid;
+      const request = (await this.deliveryEvents.listFor(original))
+        .filter((e) => sameCode(e.recipient, from) && (REQUEST_EVENTS as readonly string[]).includes(e.event))
+        .pop();
+      const requestDocument =
+        request?.relatedDocumentUuid && request.event !== 'withdraw'
+          ? request.relatedDocumentUuid
+          : undefined;
+      return {
+        answered: requestDocument ?? first.uuid,
+        timelines: [...new Set([original, first.uuid, ...(requestDocument ? [requestDocument] : [])])],
+        ...(request?.relatedDocumentUuid ? { request: request.relatedDocumentUuid } : {}),
+      };
+    }
+    return { answered: first.uuid, timelines: [first.uuid] };
+  }
+
+  /** A 13 from the sender of a document we received: kept with it; its software answers 15 or 16. */
+  private async acceptWithdrawal(
+    agency: HostedAgency,
+    message: IncomingMessage,
+    messageId: string,
+    pkg: StatusPackage,
+    received: DocumentRecord,
+  ): Promise<HandlerOutcome> {
+    const header = pkg.messageHeader;
+    const now = new Date();
+    const stored = await this.transactor.run(async (tx) => {
+      const inserted = await this.documents.insert(
+        tx,
+        {
+          uuid: randomUUID(),
+          direction: 'inbound',
+          kind: 'status',
+          agencyCode: agency.code,
+          sender: header.from.organId,
+          recipients: [agency.code],
+          ...(received.documentId !== undefined ? { documentId: received.documentId } : {}),
+          messageId,
+          ...(headerText(message, MESSAGE_HEADERS.document)
+            ? { senderDocumentUuid: headerText(message, MESSAGE_HEADERS.document) }
+            : {}),
+          responseForUuid: received.uuid,
+          statusCode: header.statusCode,
+          metadata: packageMetadata(pkg),
+          package: message.body,
+          receivedAt: now,
+        },
+        [],
+      );
+      if (inserted === 'duplicate') return false;
+      await this.outbox.enqueue(tx, [
+        this.traces.message({
+          event: 'status',
+          documentUuid: received.senderDocumentUuid ?? received.uuid,
+          ...(received.documentId !== undefined ? { documentId: received.documentId } : {}),
+          messageId,
+          kind: 'status',
+          sender: received.sender,
+          recipient: agency.code,
+          statusCode: header.statusCode,
+          occurredAt: now,
+        }),
+      ]);
+      return true;
+    });
+    if (stored) this.signal.wake();
+    return ACK;
+  }
+
+  /** The received document a revocation, update or replacement names (same sender), if we have it. */
+  private async receivedOriginal(
+    agencyCode: string,
+    sender: string,
+    pkg: EdocPackage,
+  ): Promise<DocumentRecord | undefined> {
+    for (const documentId of namedOriginals(pkg, agencyCode)) {
+      const original = await this.documents.findReceivedOriginal(agencyCode, sender, documentId);
+      if (original) return original;
+    }
+    return undefined;
   }
 
   /** Quarantine, `quarantined` trace event, and a signed 02 to the sender when it can be told. */

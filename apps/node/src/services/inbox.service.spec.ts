@@ -148,4 +148,83 @@ describe('InboxService', () => {
     await service.markTaken(caller(H41), ID);
     expect(outbox.enqueue).toHaveBeenCalledTimes(1);
   });
+
+  describe('answers to requests (13, 15, 16)', () => {
+    it("refuses 13 from a recipient: it is the sender's request to take the document back", async () => {
+      const { service, documents } = setUp();
+      await expect(service.sendStatus(caller(H41), ID, { statusCode: '13' })).rejects.toMatchObject({
+        kind: 'invalid',
+        code: 'STATUS_NOT_APPLICABLE',
+      });
+      expect(documents.insert).not.toHaveBeenCalled();
+    });
+
+    it('refuses 15/16 for a new document nobody asked anything about (422)', async () => {
+      const { service, documents } = setUp();
+      for (const statusCode of ['15', '16'] as const) {
+        await expect(service.sendStatus(caller(H41), ID, { statusCode })).rejects.toMatchObject({
+          code: 'STATUS_NOT_APPLICABLE',
+          details: { businessDocType: 0 },
+        });
+      }
+      expect(documents.listStatusesAbout).toHaveBeenCalledWith(H41, ID, 'inbound');
+      expect(documents.insert).not.toHaveBeenCalled();
+    });
+
+    it('sends 15/16 for a revocation, update or replacement, answering its own DocumentId', async () => {
+      const { service, documents } = setUp();
+      for (const businessDocType of [1, 2, 3]) {
+        documents.findInScope.mockResolvedValueOnce({ ...received, businessDocType });
+        await expect(service.sendStatus(caller(H41), ID, { statusCode: '16' })).resolves.toMatchObject({
+          statusCode: '16',
+          recipient: G22,
+        });
+      }
+      const sent = documents.insert.mock.calls.map((c) => c[1].metadata as unknown as StatusPackage);
+      expect(sent.map((p) => [p.messageHeader.statusCode, p.messageHeader.responseFor.documentId])).toEqual([
+        ['16', received.documentId],
+        ['16', received.documentId],
+        ['16', received.documentId],
+      ]);
+    });
+
+    it('sends 15 for a document its sender asked back with a 13', async () => {
+      const { service, documents } = setUp();
+      documents.listStatusesAbout.mockResolvedValue([
+        { ...received, uuid: 'status-13', kind: 'status', statusCode: '13', responseForUuid: ID },
+      ]);
+      await expect(service.sendStatus(caller(H41), ID, { statusCode: '15' })).resolves.toMatchObject({
+        statusCode: '15',
+      });
+    });
+
+    it('shows the revocations, updates and replacements received for a document, and the 13s its sender sent', async () => {
+      const { service, documents } = setUp();
+      const revocation = { ...received, uuid: 'revocation', businessDocType: 1, relatedDocumentUuid: ID };
+      documents.listRelated.mockResolvedValue([revocation]);
+      documents.listStatusesAbout.mockResolvedValue([
+        {
+          ...received,
+          uuid: 'status-13',
+          kind: 'status',
+          statusCode: '13',
+          metadata: { messageHeader: { description: 'Lấy lại', staffInfo: { staff: 'Trâm' } } },
+        },
+      ]);
+      const detail = await service.get(caller(H41), ID);
+      expect(documents.listRelated).toHaveBeenCalledWith(H41, ID);
+      expect(detail.related).toEqual([
+        expect.objectContaining({ id: 'revocation', businessDocType: 1, originalId: ID }),
+      ]);
+      expect(detail.senderStatuses).toEqual([
+        {
+          id: 'status-13',
+          statusCode: '13',
+          description: 'Lấy lại',
+          staffInfo: { staff: 'Trâm' },
+          receivedAt: received.receivedAt!.toISOString(),
+        },
+      ]);
+    });
+  });
 });

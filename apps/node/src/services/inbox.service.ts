@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppError } from '@lienthong/common';
 import type { StaffInfo, StatusCode } from '@lienthong/edxml';
 import type { ApiCaller } from '../domain/api-key';
 import type { DocumentRecord, StoredAttachment } from '../domain/document';
@@ -8,6 +9,7 @@ import { OutboxRepository } from '../repositories/outbox.repository';
 import { Transactor } from '../repositories/transactor';
 import { agenciesInScope, documentNotFound, isUuid, notPermitted } from './caller-scope';
 import { OutboxSignal } from './outbox-signal';
+import { isRequestType } from './package-content';
 import { StatusService, StatusTarget } from './status.service';
 import { TraceEventFactory } from './trace-event-factory';
 
@@ -18,9 +20,21 @@ export interface InboxItem {
   sender: string;
   code?: string;
   subject?: string;
+  /** 0 new, 1 revoke, 2 update, 3 replace. */
   businessDocType?: number;
+  /** A revocation, update or replacement: the received document it is about, when this node has it. */
+  originalId?: string;
   receivedAt: string;
   takenAt?: string;
+}
+
+/** A status the document's sender sent about it: a 13 asks to give the document back. */
+export interface SenderStatus {
+  id: string;
+  statusCode: string;
+  description?: string;
+  staffInfo?: StaffInfo;
+  receivedAt: string;
 }
 
 export interface InboxDocument extends InboxItem {
@@ -28,6 +42,9 @@ export interface InboxDocument extends InboxItem {
   packageSize: number;
   /** From the verified, signed content. */
   metadata: Record<string, unknown>;
+  /** The revocations, updates and replacements received for this document, oldest first. */
+  related: InboxItem[];
+  senderStatuses: SenderStatus[];
 }
 
 export interface SentStatus {
@@ -76,7 +93,18 @@ export class InboxService {
 
   async get(caller: ApiCaller, id: string): Promise<InboxDocument> {
     const r = await this.find(caller, id);
-    return { ...item(r), packageSha256: r.packageSha256, packageSize: r.packageSize, metadata: r.metadata };
+    const [related, statuses] = await Promise.all([
+      this.documents.listRelated(r.agencyCode, r.uuid),
+      this.documents.listStatusesAbout(r.agencyCode, r.uuid, 'inbound'),
+    ]);
+    return {
+      ...item(r),
+      packageSha256: r.packageSha256,
+      packageSize: r.packageSize,
+      metadata: r.metadata,
+      related: related.map(item),
+      senderStatuses: statuses.map(senderStatus),
+    };
   }
 
   async package(caller: ApiCaller, id: string): Promise<Buffer> {
@@ -128,12 +156,36 @@ export class InboxService {
     status: { statusCode: BusinessStatusCode; description?: string; staffInfo?: StaffInfo },
   ): Promise<SentStatus> {
     const r = await this.find(caller, id);
+    await this.assertApplicable(r, status.statusCode);
     const agency = await this.agencies.findActive(r.agencyCode);
     if (!agency) throw notPermitted(r.agencyCode);
     const prepared = this.statuses.prepare(agency, statusTarget(r), status);
     await this.transactor.run((tx) => this.statuses.enqueue(tx, prepared));
     this.signal.wake();
     return { id: prepared.document.uuid, statusCode: status.statusCode, recipient: r.sender };
+  }
+
+  /**
+   * 13 is the sender's request to take a document back (it travels sender → recipient, as in the
+   * SDK's sample), not a recipient's status. 15/16 answer a request: a revocation, update or
+   * replacement, or a 13 the sender sent about this document.
+   */
+  private async assertApplicable(r: DocumentRecord, statusCode: BusinessStatusCode): Promise<void> {
+    if (statusCode === '13') {
+      throw AppError.invalid(
+        'STATUS_NOT_APPLICABLE',
+        "13 (withdrawn) is the sender's request to take its document back: the sender sends it with POST /api/v1/documents/sent/:id/withdraw",
+      );
+    }
+    if (statusCode !== '15' && statusCode !== '16') return;
+    if (isRequestType(r.businessDocType)) return;
+    const statuses = await this.documents.listStatusesAbout(r.agencyCode, r.uuid, 'inbound');
+    if (statuses.some((s) => s.statusCode === '13')) return;
+    throw AppError.invalid(
+      'STATUS_NOT_APPLICABLE',
+      `${statusCode} answers a revocation, update or replacement (BussinessDocType 1, 2, 3) or a withdrawal request (13); this document is none of these`,
+      { businessDocType: r.businessDocType ?? 0 },
+    );
   }
 
   private async find(caller: ApiCaller, id: string): Promise<DocumentRecord> {
@@ -156,8 +208,20 @@ function item(r: DocumentRecord): InboxItem {
     ...(r.code !== undefined ? { code: r.code } : {}),
     ...(r.subject !== undefined ? { subject: r.subject } : {}),
     ...(r.businessDocType !== undefined ? { businessDocType: r.businessDocType } : {}),
+    ...(r.relatedDocumentUuid !== undefined ? { originalId: r.relatedDocumentUuid } : {}),
     receivedAt: (r.receivedAt ?? r.createdAt).toISOString(),
     ...(r.takenAt ? { takenAt: r.takenAt.toISOString() } : {}),
+  };
+}
+
+function senderStatus(r: DocumentRecord): SenderStatus {
+  const header = (r.metadata.messageHeader ?? {}) as { description?: string; staffInfo?: StaffInfo };
+  return {
+    id: r.uuid,
+    statusCode: r.statusCode ?? '',
+    ...(header.description !== undefined ? { description: header.description } : {}),
+    ...(header.staffInfo !== undefined ? { staffInfo: header.staffInfo } : {}),
+    receivedAt: (r.receivedAt ?? r.createdAt).toISOString(),
   };
 }
 

@@ -71,4 +71,46 @@ describe('SentDocumentsService', () => {
     await expect(service.package(caller(H41), ID)).rejects.toMatchObject({ code: 'DOCUMENT_NOT_FOUND' });
     await expect(service.list(caller(H41), G22)).rejects.toMatchObject({ code: 'AGENCY_NOT_PERMITTED' });
   });
+
+  it('lists its revocations, updates and replacements, and says which request each timeline step is about', async () => {
+    const { service, documents, events } = setUp();
+    const revocation: DocumentRecord = {
+      ...sent,
+      uuid: 'revocation',
+      businessDocType: 1,
+      relatedDocumentUuid: ID,
+      createdAt: at(5),
+    };
+    documents.listRelated.mockResolvedValue([revocation]);
+    events.listFor.mockResolvedValue([
+      event(H41, { event: 'submitted' }, 1),
+      event(H41, { event: 'revoke', detail: 'Nhầm', relatedDocumentUuid: 'revocation' }, 5),
+      event(H41, { statusCode: '15', relatedDocumentUuid: 'revocation' }, 6),
+    ]);
+    const detail = await service.get(caller(G22), ID);
+    expect(documents.listRelated).toHaveBeenCalledWith(G22, ID);
+    expect(detail.related).toEqual([
+      expect.objectContaining({ id: 'revocation', businessDocType: 1, originalId: ID }),
+    ]);
+    const h41 = detail.deliveries.find((d) => d.code === H41)!;
+    expect(h41.lastStatusCode).toBe('15');
+    expect(h41.timeline.slice(1)).toEqual([
+      { event: 'revoke', detail: 'Nhầm', relatedId: 'revocation', at: at(5).toISOString() },
+      { event: 'status', statusCode: '15', relatedId: 'revocation', at: at(6).toISOString() },
+    ]);
+  });
+
+  it('reports the furthest status, whatever order 03 and 06 arrived in', async () => {
+    const { service, events } = setUp();
+    events.listFor.mockResolvedValue([
+      event(H41, { statusCode: '01' }, 1),
+      event(H41, { statusCode: '06' }, 2),
+      event(H41, { statusCode: '03' }, 3),
+      event(H57, { statusCode: '15' }, 1),
+      event(H57, { statusCode: '16' }, 2),
+    ]);
+    const detail = await service.get(caller(G22), ID);
+    expect(detail.deliveries.find((d) => d.code === H41)?.lastStatusCode).toBe('06');
+    expect(detail.deliveries.find((d) => d.code === H57)?.lastStatusCode).toBe('16');
+  });
 });

@@ -13,18 +13,27 @@ export interface SentDocumentSummary {
   recipients: string[];
   code?: string;
   subject?: string;
+  /** 0 new, 1 revoke, 2 update, 3 replace. */
   businessDocType?: number;
+  /** A revocation, update or replacement: the document it is about. */
+  originalId?: string;
   createdAt: string;
 }
 
 export interface TimelineEntry {
+  /** submitted, published, failed, status; the requests: revoke, update, replace, withdraw (13). */
   event: string;
   statusCode?: string;
   detail?: string;
+  /**
+   * A request: the revocation, update or replacement document it sent (a withdraw: its status 13).
+   * A 15/16: the request it answers.
+   */
+  relatedId?: string;
   at: string;
 }
 
-/** Where one recipient's copy stands: its last status code, or how far the bus got it. */
+/** Where one recipient's copy stands: the furthest status it sent back, or how far the bus got it. */
 export interface RecipientDelivery {
   code: string;
   state: 'pending' | 'published' | 'failed' | 'status';
@@ -35,6 +44,8 @@ export interface RecipientDelivery {
 export interface SentDocumentDetail extends SentDocumentSummary {
   metadata: Record<string, unknown>;
   deliveries: RecipientDelivery[];
+  /** Its revocations, updates and replacements, oldest first. */
+  related: SentDocumentSummary[];
 }
 
 const DEFAULT_LIMIT = 100;
@@ -53,7 +64,10 @@ export class SentDocumentsService {
 
   async get(caller: ApiCaller, id: string): Promise<SentDocumentDetail> {
     const record = await this.find(caller, id);
-    const events = await this.deliveryEvents.listFor(record.uuid);
+    const [events, related] = await Promise.all([
+      this.deliveryEvents.listFor(record.uuid),
+      this.documents.listRelated(record.agencyCode, record.uuid),
+    ]);
     const recipients = [...record.recipients, ...events.map((e) => e.recipient)];
     return {
       ...summary(record),
@@ -64,6 +78,7 @@ export class SentDocumentsService {
           events.filter((e) => e.recipient === code),
         ),
       ),
+      related: related.map(summary),
     };
   }
 
@@ -94,13 +109,36 @@ function summary(r: DocumentRecord): SentDocumentSummary {
     ...(r.code !== undefined ? { code: r.code } : {}),
     ...(r.subject !== undefined ? { subject: r.subject } : {}),
     ...(r.businessDocType !== undefined ? { businessDocType: r.businessDocType } : {}),
+    ...(r.relatedDocumentUuid !== undefined ? { originalId: r.relatedDocumentUuid } : {}),
     createdAt: r.createdAt.toISOString(),
   };
 }
 
+const STATUS_RANK: Record<string, number> = {
+  '01': 1,
+  '02': 1,
+  '03': 2,
+  '04': 3,
+  '05': 4,
+  '06': 5,
+  '13': 6,
+  '15': 7,
+  '16': 7,
+};
+
+function statusRank(statusCode: string | undefined): number {
+  return STATUS_RANK[statusCode ?? ''] ?? 0;
+}
+
 function delivery(code: string, events: DeliveryEvent[]): RecipientDelivery {
-  const statuses = events.filter((e) => e.event === 'status');
-  const lastStatus = statuses[statuses.length - 1];
+  // The furthest status, not the latest to arrive: 03 and 06 sent back to back may arrive in
+  // either order. Equal ranks (01/02, 15/16) go to the later one. The axis ranks its states alike.
+  const lastStatus = events
+    .filter((e) => e.event === 'status')
+    .reduce<DeliveryEvent | undefined>(
+      (best, e) => (!best || statusRank(e.statusCode) >= statusRank(best.statusCode) ? e : best),
+      undefined,
+    );
   const state: RecipientDelivery['state'] = lastStatus
     ? 'status'
     : events.some((e) => e.event === 'failed')
@@ -116,6 +154,7 @@ function delivery(code: string, events: DeliveryEvent[]): RecipientDelivery {
       event: e.event,
       ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
       ...(e.detail !== undefined ? { detail: e.detail } : {}),
+      ...(e.relatedDocumentUuid !== undefined ? { relatedId: e.relatedDocumentUuid } : {}),
       at: e.occurredAt.toISOString(),
     })),
   };

@@ -5,6 +5,7 @@ import {
   buildEdxml,
   formatEdxmlTimestamp,
   packageToJson,
+  ResponseFor,
   StaffInfo,
   StatusCode,
   StatusPackage,
@@ -30,6 +31,14 @@ export interface StatusTarget {
   senderDocumentUuid: string;
   /** Our inbound document, when the package was stored. */
   inboundUuid?: string;
+}
+
+/** Our sent document a 13 asks a recipient to give back. */
+export interface WithdrawnDocument {
+  uuid: string;
+  documentId: string;
+  code?: string;
+  promulgationDate?: string;
 }
 
 export interface StatusContent {
@@ -62,28 +71,17 @@ export class StatusService {
     content: StatusContent,
     now = new Date(),
   ): PreparedStatus {
-    const timestamp = formatEdxmlTimestamp(now);
-    const pkg: StatusPackage = {
-      kind: 'status',
-      messageHeader: {
-        from: { organId: agency.code, organName: agency.name },
-        responseFor: {
-          organId: target.sender,
-          ...(target.code ? { code: target.code } : {}),
-          ...(target.promulgationDate ? { promulgationDate: target.promulgationDate } : {}),
-          documentId: target.documentId,
-        },
-        ...(content.staffInfo ? { staffInfo: content.staffInfo } : {}),
-        statusCode: content.statusCode,
-        ...(content.description ? { description: content.description } : {}),
-        timestamp,
+    const { pkg, signed } = this.sign(
+      agency,
+      {
+        organId: target.sender,
+        ...(target.code ? { code: target.code } : {}),
+        ...(target.promulgationDate ? { promulgationDate: target.promulgationDate } : {}),
+        documentId: target.documentId,
       },
-      // The signer's own trace header fixes the signing time the recipient checks the certificate at.
-      traceHeaderList: { traceHeader: [{ organId: agency.code, timestamp }] },
-    };
-    // Lenient: ResponseFor echoes what the other side wrote, which we do not get to correct.
-    assertValidEdxml(pkg, { identifierMode: 'lenient' });
-    const signed = this.crypto.sign(buildEdxml(pkg), agency);
+      content,
+      now,
+    );
     const uuid = randomUUID();
     return {
       document: {
@@ -115,8 +113,87 @@ export class StatusService {
     };
   }
 
+  /**
+   * The 13 a document's sender sends one recipient to take the document back. As in the SDK's
+   * status_cancellation_13 sample, it travels the other way from the other statuses: From is the
+   * sender, ResponseFor/OrganId the recipient it is addressed to, ResponseFor/DocumentId our own.
+   */
+  prepareWithdrawal(
+    agency: HostedAgency,
+    original: WithdrawnDocument,
+    recipient: string,
+    content: Omit<StatusContent, 'statusCode'>,
+    now = new Date(),
+  ): PreparedStatus {
+    const { pkg, signed } = this.sign(
+      agency,
+      {
+        organId: recipient,
+        ...(original.code ? { code: original.code } : {}),
+        ...(original.promulgationDate ? { promulgationDate: original.promulgationDate } : {}),
+        documentId: original.documentId,
+      },
+      { ...content, statusCode: '13' },
+      now,
+    );
+    const uuid = randomUUID();
+    return {
+      document: {
+        uuid,
+        direction: 'outbound',
+        kind: 'status',
+        agencyCode: agency.code,
+        sender: agency.code,
+        recipients: [recipient],
+        documentId: original.documentId,
+        responseForUuid: original.uuid,
+        statusCode: '13',
+        metadata: packageToJson(pkg) as unknown as Record<string, unknown>,
+        package: signed,
+      },
+      message: documentMessage({
+        documentUuid: uuid,
+        kind: 'status',
+        from: agency.code,
+        recipient,
+        trace: {
+          documentUuid: original.uuid,
+          documentId: original.documentId,
+          sender: agency.code,
+          recipient,
+          statusCode: '13',
+        },
+      }),
+    };
+  }
+
   async enqueue(tx: Tx, prepared: PreparedStatus): Promise<void> {
     await this.documents.insert(tx, prepared.document, []);
     await this.outbox.enqueue(tx, [prepared.message]);
+  }
+
+  private sign(
+    agency: HostedAgency,
+    responseFor: ResponseFor,
+    content: StatusContent,
+    now: Date,
+  ): { pkg: StatusPackage; signed: Buffer } {
+    const timestamp = formatEdxmlTimestamp(now);
+    const pkg: StatusPackage = {
+      kind: 'status',
+      messageHeader: {
+        from: { organId: agency.code, organName: agency.name },
+        responseFor,
+        ...(content.staffInfo ? { staffInfo: content.staffInfo } : {}),
+        statusCode: content.statusCode,
+        ...(content.description ? { description: content.description } : {}),
+        timestamp,
+      },
+      // The signer's own trace header fixes the signing time the recipient checks the certificate at.
+      traceHeaderList: { traceHeader: [{ organId: agency.code, timestamp }] },
+    };
+    // Lenient: ResponseFor echoes what the other side wrote, which we do not get to correct.
+    assertValidEdxml(pkg, { identifierMode: 'lenient' });
+    return { pkg, signed: this.crypto.sign(buildEdxml(pkg), agency) };
   }
 }

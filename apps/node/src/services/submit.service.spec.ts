@@ -183,4 +183,65 @@ describe('SubmitService', () => {
       service.submit(caller(G22), { type: 'xml', bytes: Buffer.from(buildEdxml(impossibleDate)) }),
     ).rejects.toMatchObject({ code: 'EDXML_INVALID_PACKAGE' });
   });
+
+  describe('a revocation, update or replacement submitted as a package', () => {
+    const ORIGINAL_ID = `${G22},2026/11/20,12/VPCP-TTĐT`;
+    const revocation = () => {
+      const pkg = edocPackage(G22, [H41], { documentId: ORIGINAL_ID });
+      pkg.traceHeaderList.bussiness = {
+        documentId: ORIGINAL_ID,
+        bussinessDocType: 1,
+        bussinessDocReason: 'Nhầm',
+      };
+      return { type: 'xml' as const, bytes: Buffer.from(buildEdxml(pkg)) };
+    };
+    const sentOriginal = {
+      uuid: '1b2c3d4e-0000-4000-8000-000000000001',
+      direction: 'outbound' as const,
+      kind: 'edoc' as const,
+      agencyCode: G22,
+      sender: G22,
+      recipients: [H41],
+      documentId: ORIGINAL_ID,
+      businessDocType: 0,
+      metadata: {},
+      packageSha256: '',
+      packageSize: 0,
+      createdAt: new Date(0),
+    };
+
+    it("is linked to the original it names when this agency sent it, and shows on the original's timeline", async () => {
+      const { service, documents, events } = setUp();
+      // An earlier revocation repeats the DocumentId; the link goes to the document itself.
+      documents.listSentByDocumentId.mockResolvedValue([
+        sentOriginal,
+        { ...sentOriginal, uuid: 'earlier-revocation', businessDocType: 1 },
+      ]);
+      const result = await service.submit(caller(G22), revocation());
+      expect(documents.listSentByDocumentId).toHaveBeenCalledWith(G22, ORIGINAL_ID);
+      expect(result).toMatchObject({ businessDocType: 1, originalId: sentOriginal.uuid });
+      expect(documents.insert.mock.calls[0][1]).toMatchObject({
+        businessDocType: 1,
+        relatedDocumentUuid: sentOriginal.uuid,
+      });
+      expect(events.record.mock.calls[0][1]).toEqual([
+        expect.objectContaining({ documentUuid: result.id, event: 'submitted', recipient: H41 }),
+        expect.objectContaining({
+          documentUuid: sentOriginal.uuid,
+          event: 'revoke',
+          recipient: H41,
+          detail: 'Nhầm',
+          relatedDocumentUuid: result.id,
+        }),
+      ]);
+    });
+
+    it('goes out unlinked when the original is not known here', async () => {
+      const { service, documents, events } = setUp();
+      const result = await service.submit(caller(G22), revocation());
+      expect(result.originalId).toBeUndefined();
+      expect(documents.insert.mock.calls[0][1].relatedDocumentUuid).toBeUndefined();
+      expect(events.record.mock.calls[0][1].map((e: { event: string }) => e.event)).toEqual(['submitted']);
+    });
+  });
 });

@@ -15,7 +15,8 @@ import {
 } from '@lienthong/edxml';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import type { ApiCaller } from '../domain/api-key';
-import type { NewDeliveryEvent } from '../domain/delivery-event';
+import { NewDeliveryEvent, requestEventFor } from '../domain/delivery-event';
+import type { DocumentRecord } from '../domain/document';
 import type { PackageUpload, UploadedFile } from '../domain/package-upload';
 import { PackageCrypto } from '../ports/package-crypto';
 import { DeliveryEventRepository } from '../repositories/delivery-event.repository';
@@ -26,14 +27,30 @@ import { Transactor } from '../repositories/transactor';
 import { notPermitted } from './caller-scope';
 import { documentMessage } from './document-message';
 import { OutboxSignal } from './outbox-signal';
-import { documentCode, packageAttachments, packageMetadata } from './package-content';
+import {
+  documentCode,
+  isOriginalType,
+  isRequestType,
+  namedOriginals,
+  packageAttachments,
+  packageMetadata,
+} from './package-content';
 import { TraceEventFactory } from './trace-event-factory';
 import { TrustStore } from './trust-store.service';
+
+export interface SendOptions {
+  /** The original a revocation, update or replacement is about, already found by the caller. */
+  original?: DocumentRecord;
+}
 
 export interface SubmitResult {
   id: string;
   documentId: string;
   recipients: string[];
+  /** 1 revoke, 2 update, 3 replace; absent for a new document. */
+  businessDocType?: number;
+  /** The original a revocation, update or replacement is linked to. */
+  originalId?: string;
 }
 
 /**
@@ -56,7 +73,16 @@ export class SubmitService {
   ) {}
 
   async submit(caller: ApiCaller, upload: PackageUpload): Promise<SubmitResult> {
-    const pkg = this.readPackage(upload);
+    return this.send(caller, this.readPackage(upload));
+  }
+
+  /**
+   * Checks, stamps, signs and stores a document package with its outbox rows. A revocation, update
+   * or replacement (BussinessDocType 1, 2, 3) is linked to the original it names, when this node
+   * sent it, and each recipient's step shows on the original's timeline too; `options.original`
+   * is that original when the caller already found it.
+   */
+  async send(caller: ApiCaller, pkg: EdocPackage, options: SendOptions = {}): Promise<SubmitResult> {
     const from = pkg.messageHeader.from?.organId;
     if (typeof from !== 'string' || from === '') {
       throw AppError.invalid('EDXML_MISSING_ELEMENT', 'The package has no From/OrganId');
@@ -89,6 +115,12 @@ export class SubmitService {
     assertValidEdxml(pkg, { identifierMode: 'strict' });
     const documentId = header.documentId;
 
+    const bussiness = pkg.traceHeaderList.bussiness;
+    const businessDocType = bussiness?.bussinessDocType ?? 0;
+    const original = isRequestType(businessDocType)
+      ? (options.original ?? (await this.findOriginal(from, pkg)))
+      : undefined;
+
     const signed = this.crypto.sign(buildEdxml(pkg), agency);
     const uuid = randomUUID();
     const messages = recipients.map((recipient) =>
@@ -119,6 +151,22 @@ export class SubmitService {
       messageId: m.id,
       occurredAt: now,
     }));
+    const request = original ? requestEventFor(businessDocType) : undefined;
+    if (original && request) {
+      // On the original's timeline: which recipient was asked what, and by which document, so
+      // its 15/16 answer can be shown next to the request.
+      events.push(
+        ...messages.map((m) => ({
+          documentUuid: original.uuid,
+          recipient: m.recipient!,
+          event: request,
+          ...(bussiness?.bussinessDocReason ? { detail: bussiness.bussinessDocReason } : {}),
+          messageId: m.id,
+          relatedDocumentUuid: uuid,
+          occurredAt: now,
+        })),
+      );
+    }
 
     await this.transactor.run(async (tx) => {
       const inserted = await this.documents.insert(
@@ -131,7 +179,8 @@ export class SubmitService {
           sender: from,
           recipients,
           documentId,
-          businessDocType: pkg.traceHeaderList.bussiness?.bussinessDocType ?? 0,
+          businessDocType,
+          ...(original ? { relatedDocumentUuid: original.uuid } : {}),
           code: documentCode(pkg),
           subject: header.subject,
           metadata: packageMetadata(pkg),
@@ -152,10 +201,17 @@ export class SubmitService {
       await this.deliveryEvents.record(tx, events);
     });
     this.signal.wake();
-    return { id: uuid, documentId, recipients };
+    return {
+      id: uuid,
+      documentId,
+      recipients,
+      ...(businessDocType !== 0 ? { businessDocType } : {}),
+      ...(original ? { originalId: original.uuid } : {}),
+    };
   }
 
-  private readPackage(upload: PackageUpload): EdocPackage {
+  /** The document package an upload carries (parsed, not yet validated: send() does that). */
+  readPackage(upload: PackageUpload): EdocPackage {
     let pkg: EdxmlPackage;
     if (upload.type === 'xml') {
       pkg = parseEdxml(upload.bytes, {
@@ -173,6 +229,16 @@ export class SubmitService {
       );
     }
     return pkg;
+  }
+
+  /** The original a package submitted as is names, if this agency sent it (else it goes unlinked). */
+  private async findOriginal(from: string, pkg: EdocPackage): Promise<DocumentRecord | undefined> {
+    for (const documentId of namedOriginals(pkg)) {
+      const sent = await this.documents.listSentByDocumentId(from, documentId);
+      const original = sent.find((d) => isOriginalType(d.businessDocType));
+      if (original) return original;
+    }
+    return undefined;
   }
 }
 

@@ -75,7 +75,10 @@ export function fakeDocuments(): Mocked<DocumentRepository> {
   return {
     insert: jest.fn(() => Promise.resolve('inserted')),
     hasInboundMessage: jest.fn(() => Promise.resolve(false)),
-    findSentByDocumentId: jest.fn(() => Promise.resolve(undefined)),
+    listSentByDocumentId: jest.fn(() => Promise.resolve([])),
+    findReceivedOriginal: jest.fn(() => Promise.resolve(undefined)),
+    listRelated: jest.fn(() => Promise.resolve([])),
+    listStatusesAbout: jest.fn(() => Promise.resolve([])),
     findInScope: jest.fn(() => Promise.resolve(undefined)),
     list: jest.fn(() => Promise.resolve([])),
     readPackage: jest.fn(() => Promise.resolve(undefined)),

@@ -43,13 +43,52 @@ export class TypeOrmDocumentRepository extends DocumentRepository {
     return this.repo.existsBy({ agencyCode, messageId, direction: 'inbound' });
   }
 
-  async findSentByDocumentId(agencyCode: string, documentId: string): Promise<DocumentRecord | undefined> {
-    // The first one sent: a revocation or update repeating the DocumentId answers to the original.
-    const e = await this.repo.findOne({
+  async listSentByDocumentId(agencyCode: string, documentId: string): Promise<DocumentRecord[]> {
+    const rows = await this.repo.find({
       where: { agencyCode, documentId, direction: 'outbound', kind: 'edoc' },
-      order: { createdAt: 'ASC' },
+      order: { createdAt: 'ASC', uuid: 'ASC' },
     });
+    return rows.map((e) => DocumentMapper.toRecord(e));
+  }
+
+  async findReceivedOriginal(
+    agencyCode: string,
+    sender: string,
+    documentId: string,
+  ): Promise<DocumentRecord | undefined> {
+    const e = await this.repo
+      .createQueryBuilder('d')
+      .where('d.agency_code = :agencyCode AND d.sender = :sender AND d.document_id = :documentId', {
+        agencyCode,
+        sender,
+        documentId,
+      })
+      .andWhere(`d.direction = 'inbound' AND d.kind = 'edoc'`)
+      .andWhere('(d.business_doc_type IS NULL OR d.business_doc_type IN (0, 3))')
+      .orderBy('d.created_at', 'ASC')
+      .addOrderBy('d.uuid', 'ASC')
+      .getOne();
     return e ? DocumentMapper.toRecord(e) : undefined;
+  }
+
+  async listRelated(agencyCode: string, uuid: string): Promise<DocumentRecord[]> {
+    const rows = await this.repo.find({
+      where: { agencyCode, relatedDocumentUuid: uuid, kind: 'edoc' },
+      order: { createdAt: 'ASC', uuid: 'ASC' },
+    });
+    return rows.map((e) => DocumentMapper.toRecord(e));
+  }
+
+  async listStatusesAbout(
+    agencyCode: string,
+    uuid: string,
+    direction: 'outbound' | 'inbound',
+  ): Promise<DocumentRecord[]> {
+    const rows = await this.repo.find({
+      where: { agencyCode, responseForUuid: uuid, direction, kind: 'status' },
+      order: { createdAt: 'ASC', uuid: 'ASC' },
+    });
+    return rows.map((e) => DocumentMapper.toRecord(e));
   }
 
   async findInScope(uuid: string, scope: DocumentScope): Promise<DocumentRecord | undefined> {
