@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as amqp from 'amqplib';
 import request from 'supertest';
-import { AmqpMessageBus } from '@lienthong/bus';
+import { AmqpMessageBus, IncomingNotification, Subscription } from '@lienthong/bus';
 import { AMQP_URL, deleteBusTopology } from '@lienthong/bus/testing/amqp';
 import { createTestDatabase, TestDatabase } from '@lienthong/common/testing/postgres';
 import {
@@ -16,7 +16,7 @@ import {
   pemToDer,
   readAgencyIdentity,
 } from '@lienthong/pki';
-import type { DirectoryEntry, TraceEvent } from '@lienthong/protocol';
+import { DirectoryEntry, parseTrustNotification, TraceEvent, TrustNotification } from '@lienthong/protocol';
 import { AxisConfig, loadAxisConfig } from '../apps/axis/src/config/axis-config';
 import { RunningAxis, startAxis } from '../apps/axis/src/testing/start-axis';
 
@@ -47,12 +47,19 @@ async function eventually<T>(
   }
 }
 
+function matches(actual: object, expected: object): boolean {
+  return Object.entries(expected).every(([key, value]) => (actual as Record<string, unknown>)[key] === value);
+}
+
 describe('axis API (PostgreSQL + RabbitMQ)', () => {
   let db: TestDatabase;
   let dataDir: string;
   let config: AxisConfig;
   let axis: RunningAxis;
   let probe: AmqpMessageBus;
+  /** What a node listening on the bus was told, in order. */
+  const notifications: { raw: IncomingNotification; parsed?: TrustNotification }[] = [];
+  let listening: Subscription;
 
   const api = () => request(axis.url);
   const operator = (req: request.Test) => req.set('Authorization', `Bearer ${OPERATOR_TOKEN}`);
@@ -75,9 +82,22 @@ describe('axis API (PostgreSQL + RabbitMQ)', () => {
       topology: { prefix: config.busPrefix },
       logger: quiet,
     });
+    listening = await probe.subscribeNotifications((raw) => {
+      notifications.push({ raw, parsed: parseTrustNotification(raw.body) });
+    });
   });
 
+  /** Waits for a notification like `expected` to reach the subscriber. */
+  const notified = (expected: Partial<TrustNotification>) =>
+    eventually(
+      async () => notifications.filter((n) => n.parsed && matches(n.parsed, expected)),
+      (found) => found.length > 0,
+      `a notification like ${JSON.stringify(expected)}`,
+      5_000,
+    ).then((found) => found[0]);
+
   afterAll(async () => {
+    await listening?.cancel();
     await axis?.close();
     await probe?.close({ graceMs: 0 });
     if (probe) await deleteBusTopology(AMQP_URL, probe.topology, [G22.code, H41.code, H41_CHILD.code]);
@@ -176,6 +196,12 @@ describe('axis API (PostgreSQL + RabbitMQ)', () => {
       expect(sent.routed).toBe(true);
     });
 
+    it('tells every node listening on the bus that the directory changed', async () => {
+      const { raw, parsed } = await notified({ type: 'directory-updated', agencyCode: H41.code });
+      expect(parsed).toEqual({ type: 'directory-updated', agencyCode: H41.code, change: 'registered' });
+      expect(raw).toMatchObject({ type: 'directory-updated', contentType: 'application/json' });
+    });
+
     it('refuses the same code twice with 409', async () => {
       const res = await operator(api().post('/api/v1/agencies')).send(H41).expect(409);
       expect(res.body.code).toBe('AGENCY_EXISTS');
@@ -202,6 +228,7 @@ describe('axis API (PostgreSQL + RabbitMQ)', () => {
         .send({ token: enrollmentToken, nodeId: 'node-nghean', csrPem })
         .expect(201);
       expect(res.body.agencyCode).toBe(H41.code);
+      await notified({ type: 'directory-updated', agencyCode: H41.code, change: 'enrolled' });
       certificatePem = res.body.certificatePem;
       const identity = readAgencyIdentity(certificatePem);
       expect(identity).toMatchObject({ organId: H41.code, name: H41.name });
@@ -277,6 +304,8 @@ describe('axis API (PostgreSQL + RabbitMQ)', () => {
       const back = await operator(api().post(`/api/v1/agencies/${H41_CHILD.code}/reactivate`)).expect(200);
       expect(back.body.state).toBe('active');
       await operator(api().post('/api/v1/agencies/999.99.99.Z99/suspend')).expect(404);
+      await notified({ type: 'directory-updated', agencyCode: H41_CHILD.code, change: 'suspended' });
+      await notified({ type: 'directory-updated', agencyCode: H41_CHILD.code, change: 'reactivated' });
     });
 
     it('revokes: the new CRL lists the serial, and openssl reads it and refuses the certificate', async () => {
@@ -292,6 +321,16 @@ describe('axis API (PostgreSQL + RabbitMQ)', () => {
       const crlPem = (await api().get('/api/v1/crl.pem').expect(200)).text;
       const crl = parseCrl(crlPem);
       expect(crl.crlNumber).toBe(res.body.crlNumber);
+
+      // Every node listening on the bus is told at once: the new CRL, and the agency's entry.
+      const { raw, parsed } = await notified({ type: 'crl-updated', crlNumber: res.body.crlNumber });
+      expect(raw.type).toBe('crl-updated');
+      expect(parsed).toEqual({
+        type: 'crl-updated',
+        crlNumber: res.body.crlNumber,
+        thisUpdate: res.body.revokedAt,
+      });
+      await notified({ type: 'directory-updated', agencyCode: H41.code, change: 'certificate-revoked' });
       expect(crl.entries.get(serial)?.reason).toBe('keyCompromise');
 
       const dir = files();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { InMemoryMessageBus } from '@lienthong/bus';
 import { createTestDatabase, TestDatabase } from '@lienthong/common/testing/postgres';
-import type { TraceEvent } from '@lienthong/protocol';
+import { parseTrustNotification, TraceEvent, TrustNotification } from '@lienthong/protocol';
 import { loadAxisConfig } from '../apps/axis/src/config/axis-config';
 import { RunningAxis, startAxis } from '../apps/axis/src/testing/start-axis';
 
@@ -43,12 +43,21 @@ describe('axis on the in-process bus', () => {
   });
 
   it('declares queues and tracks deliveries on it, and leaves it open for its owner', async () => {
+    const notified: (TrustNotification | undefined)[] = [];
+    const listening = await bus.subscribeNotifications(
+      (n) => void notified.push(parseTrustNotification(n.body)),
+    );
     await request(axis.url)
       .post('/api/v1/agencies')
       .set('Authorization', `Bearer ${token}`)
       .send({ code: '000.00.00.H41', name: 'UBND tỉnh Nghệ An' })
       .expect(201);
     await expect(bus.queueDepth(bus.topology.agencyInbox('000.00.00.H41'))).resolves.toBe(0);
+    for (let i = 0; i < 200 && notified.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(notified).toEqual([
+      { type: 'directory-updated', agencyCode: '000.00.00.H41', change: 'registered' },
+    ]);
+    await listening.cancel();
 
     const documentUuid = randomUUID();
     const event: TraceEvent = {

@@ -88,6 +88,20 @@ describe('AmqpMessageBus when the connection misbehaves', () => {
     await sub.cancel();
   });
 
+  it('declares a notification subscriber’s queue again after a reconnect', async () => {
+    const seen: string[] = [];
+    const sub = await bus.subscribeNotifications((n) => void seen.push(n.type));
+    const before = sub.queue;
+    await bus.publishNotification({ type: 'before', body: {} });
+    await waitFor(() => seen.length === 1, 'notification before the cut');
+    proxy.dropAll();
+    await waitFor(() => bus.connected && sub.queue !== before, 'new queue after the reconnect', 10_000);
+    await bus.publishNotification({ type: 'after', body: {} });
+    await waitFor(() => seen.length === 2, 'notification after the reconnect');
+    expect(seen).toEqual(['before', 'after']);
+    await sub.cancel();
+  });
+
   it('rejects at once while the broker is unreachable, and works again when it is back', async () => {
     proxy.refuse(true);
     proxy.dropAll();

@@ -157,6 +157,29 @@ describe('AmqpMessageBus on RabbitMQ', () => {
     }
   });
 
+  it('gives a notification subscriber an exclusive queue of its own, gone when it cancels', async () => {
+    const seen: string[] = [];
+    const sub = await bus.subscribeNotifications((n) => void seen.push(n.type));
+    expect(sub.queue).toMatch(new RegExp(`^${bus.topology.prefix}\\.notify\\.[0-9a-f]{16}$`));
+    const check = async () => {
+      const ch = await raw.createChannel();
+      ch.on('error', () => undefined); // a failed passive declare closes this channel
+      try {
+        await ch.checkQueue(sub.queue);
+        await ch.close();
+        return 'exists';
+      } catch (error) {
+        return String((error as Error).message);
+      }
+    };
+    // Another connection may not even look at it.
+    expect(await check()).toMatch(/RESOURCE_LOCKED/);
+    await bus.publishNotification({ type: 'crl-updated', body: { crlNumber: '1' } });
+    await waitFor(() => seen.length === 1, 'notification');
+    await sub.cancel();
+    await waitFor(async () => /NOT_FOUND/.test(await check()), 'queue deleted');
+  });
+
   it('fails fast when the broker cannot be reached at start', async () => {
     const started = Date.now();
     await expect(

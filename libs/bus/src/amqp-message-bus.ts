@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqplib';
 import type { Channel, ChannelModel, RecoveringChannelModel } from 'amqplib';
 import { ConfirmPublisher } from './amqp-publisher';
-import { AmqpSubscription, SubscriptionHost } from './amqp-subscription';
+import { AmqpSubscription, QueueDeclarer, SubscriptionHost } from './amqp-subscription';
 import { BusTopology, BusTopologyOptions, ExchangeSpec, QueueSpec } from './bus-topology';
+import { notificationConsumer } from './delivery';
 import { BusClosedError, BusError, BusUnavailableError, TopologyError } from './errors';
 import {
   CancelOptions,
@@ -12,11 +14,14 @@ import {
   DeadLetterHook,
   MessageBus,
   MessageHandler,
+  NOTIFICATION_PREFETCH,
+  NotificationHandler,
   OutgoingMessage,
+  OutgoingNotification,
   PublishResult,
   Subscription,
 } from './message-bus';
-import { resolveConsumeOptions, validateOutgoing } from './validation';
+import { encodeNotification, resolveConsumeOptions, validateOutgoing } from './validation';
 
 export interface AmqpMessageBusOptions {
   /** `amqp://user:pass@host:5672/vhost`; URL query options (heartbeat, frameMax) pass through to amqplib. */
@@ -118,11 +123,34 @@ export class AmqpMessageBus extends MessageBus implements SubscriptionHost {
     return this.publisher.publish(exchange, routingKey, body, props);
   }
 
+  /** Transient and not mandatory: a notification nobody listens to is simply dropped by the broker. */
+  async publishNotification(notification: OutgoingNotification): Promise<void> {
+    if (this.closing) throw new BusClosedError();
+    const { type, body, messageId, contentType } = encodeNotification(notification);
+    await this.publisher.publish(this.topology.notificationExchange, type, body, {
+      messageId,
+      contentType,
+      mandatory: false,
+      persistent: false,
+    });
+  }
+
   async consume(queue: string, handler: MessageHandler, options: ConsumeOptions = {}): Promise<Subscription> {
     if (this.closing) throw new BusClosedError();
     const { prefetch, maxAttempts } = resolveConsumeOptions(options);
+    return this.subscribe(new AmqpSubscription(queue, handler, prefetch, maxAttempts, this));
+  }
+
+  async subscribeNotifications(handler: NotificationHandler): Promise<Subscription> {
+    if (this.closing) throw new BusClosedError();
+    const declare: QueueDeclarer = (ch) => this.declareNotificationQueue(ch);
+    const consumer = notificationConsumer(handler, this.logger);
+    // Every outcome is an ack, so maxAttempts never comes into play.
+    return this.subscribe(new AmqpSubscription(declare, consumer, NOTIFICATION_PREFETCH, 1, this));
+  }
+
+  private async subscribe(subscription: AmqpSubscription): Promise<Subscription> {
     const model = this.requireModel();
-    const subscription = new AmqpSubscription(queue, handler, prefetch, maxAttempts, this);
     this.subscriptions.add(subscription);
     try {
       await subscription.start(model);
@@ -131,6 +159,25 @@ export class AmqpMessageBus extends MessageBus implements SubscriptionHost {
       throw brokerError(error);
     }
     return subscription;
+  }
+
+  /**
+   * A new name on every (re)connect: after a network failure the broker may still hold the old
+   * connection, and with it the old exclusive queue, for a heartbeat or two.
+   */
+  private async declareNotificationQueue(ch: Channel): Promise<string> {
+    const spec = this.topology.notificationQueueSpec(randomBytes(8).toString('hex'));
+    // Checked first, so a missing exchange fails before a queue is made for nothing.
+    await ch.checkExchange(this.topology.notificationExchange);
+    const exclusive = spec.exclusive === true;
+    await ch.assertQueue(spec.name, {
+      durable: !exclusive,
+      exclusive,
+      autoDelete: exclusive,
+      arguments: spec.arguments,
+    });
+    for (const b of spec.bindings) await ch.bindQueue(spec.name, b.exchange, b.routingKey);
+    return spec.name;
   }
 
   forget(subscription: AmqpSubscription): void {

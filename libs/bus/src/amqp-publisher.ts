@@ -6,6 +6,10 @@ export interface PublishProperties {
   messageId: string;
   headers?: Record<string, unknown>;
   contentType?: string;
+  /** Default true: the broker returns what no queue takes, and the result says `routed: false`. */
+  mandatory?: boolean;
+  /** Default true: stored on disk by durable queues. */
+  persistent?: boolean;
 }
 
 interface Pending {
@@ -116,8 +120,8 @@ export class ConfirmPublisher {
           routingKey,
           body,
           {
-            persistent: true,
-            mandatory: true,
+            persistent: props.persistent ?? true,
+            mandatory: props.mandatory ?? true,
             messageId: props.messageId,
             headers: props.headers,
             contentType: props.contentType,

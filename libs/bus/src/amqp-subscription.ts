@@ -27,8 +27,16 @@ export interface SubscriptionHost {
   forget(subscription: AmqpSubscription): void;
 }
 
+/**
+ * Declares the queue of a subscription that owns it (exclusive, auto-delete) on the channel that
+ * will consume it, every time the subscription (re)opens; returns the queue's name.
+ */
+export type QueueDeclarer = (ch: Channel) => Promise<string>;
+
 /** One consumer on its own channel, so that its prefetch and its failures stay its own. */
 export class AmqpSubscription implements Subscription {
+  private queueName: string;
+  private readonly declareQueue?: QueueDeclarer;
   private channel?: Channel;
   private consumerTag?: string;
   private starting?: Promise<void>;
@@ -39,13 +47,26 @@ export class AmqpSubscription implements Subscription {
   // Channels whose unsettled messages went back to the broker: outcomes arriving for them are void.
   private readonly abandoned = new WeakSet<Channel>();
 
+  /** `source`: an existing queue, or a declarer for a queue of its own (a new one after each reconnect). */
   constructor(
-    readonly queue: string,
+    source: string | QueueDeclarer,
     private readonly handler: MessageHandler,
     private readonly prefetch: number,
     private readonly maxAttempts: number,
     private readonly host: SubscriptionHost,
-  ) {}
+  ) {
+    if (typeof source === 'string') {
+      this.queueName = source;
+    } else {
+      this.queueName = '';
+      this.declareQueue = source;
+    }
+  }
+
+  /** The queue consumed now (for a queue of its own: the latest one declared). */
+  get queue(): string {
+    return this.queueName;
+  }
 
   /** Opens the channel and the consumer; rejects (e.g. queue not found) only to the first caller. */
   start(model: ChannelModel): Promise<void> {
@@ -104,6 +125,8 @@ export class AmqpSubscription implements Subscription {
     ch.on('close', () => this.onChannelClosed(ch));
     try {
       await ch.prefetch(this.prefetch);
+      // An exclusive queue dies with its connection: declared again on every open.
+      if (this.declareQueue) this.queueName = await this.declareQueue(ch);
       const { consumerTag } = await ch.consume(this.queue, (msg) => this.onMessage(ch, msg), {
         noAck: false,
       });

@@ -12,6 +12,7 @@ describe('BusTopology', () => {
     expect(t.agencyInbox('000.00.00.H41')).toBe('axis.agency.000.00.00.H41.inbox');
     expect(t.agencyDeadLetterQueue('000.00.00.H41')).toBe('axis.agency.000.00.00.H41.dlq');
     expect(t.retryQueue(5000)).toBe('axis.retry.5000');
+    expect(t.notificationExchange).toBe('axis.notify');
     expect(new BusTopology({ prefix: 'test-1a2b' }).documentsExchange).toBe('test-1a2b.edoc');
   });
 
@@ -36,6 +37,18 @@ describe('BusTopology', () => {
     });
     expect(t.retryQueueSpec(1000).arguments).not.toHaveProperty('x-dead-letter-routing-key');
     expect(t.coreExchanges()).toContainEqual({ name: 'axis.retry.1000', type: 'fanout' });
+  });
+
+  it('gives each notification subscriber an exclusive classic queue on the fanout exchange', () => {
+    expect(t.coreExchanges()).toContainEqual({ name: 'axis.notify', type: 'fanout' });
+    expect(t.coreQueues().map((q) => q.name)).not.toContain('axis.notify');
+    expect(t.notificationQueueSpec('1a2b')).toEqual({
+      name: 'axis.notify.1a2b',
+      arguments: { 'x-queue-type': 'classic', 'x-max-length': 1000 },
+      bindings: [{ exchange: 'axis.notify', routingKey: '' }],
+      exclusive: true,
+    });
+    expect(() => t.notificationQueueSpec('a.b')).toThrow(/notification queue id/);
   });
 
   it('climbs the ladder and stays on its last rung', () => {

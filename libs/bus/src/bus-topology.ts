@@ -25,6 +25,11 @@ export type QueueArguments = Record<string, string | number>;
 export interface QueueSpec {
   name: string;
   arguments: QueueArguments;
+  /**
+   * Owned by one connection: exclusive, auto-delete, not durable (a classic queue; quorum queues
+   * can be none of these). Gone with its consumer or its connection.
+   */
+  exclusive?: boolean;
   /** Bindings of this queue: `exchange` → queue with `routingKey`. */
   bindings: { exchange: string; routingKey: string }[];
 }
@@ -32,6 +37,8 @@ export interface QueueSpec {
 export const DEFAULT_PREFIX = 'axis';
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 30_000, 120_000];
 export const DEFAULT_DELIVERY_LIMIT = 20;
+/** Notifications a stuck subscriber may fall behind by; the oldest are dropped beyond it (they are hints). */
+export const NOTIFICATION_QUEUE_MAX_LENGTH = 1_000;
 
 /** The bus bookkeeping headers. */
 export const ATTEMPT_HEADER = 'x-lienthong-attempt';
@@ -92,6 +99,11 @@ export class BusTopology {
     return `${this.prefix}.trace.dlq`;
   }
 
+  /** Fanout exchange of broadcast notifications: every subscriber's queue gets a copy. */
+  get notificationExchange(): string {
+    return `${this.prefix}.notify`;
+  }
+
   exchangeName(exchange: BusExchange): string {
     return exchange === 'documents' ? this.documentsExchange : this.traceExchange;
   }
@@ -132,6 +144,7 @@ export class BusTopology {
       { name: this.documentsExchange, type: 'topic' },
       { name: this.deadLetterExchange, type: 'direct' },
       { name: this.traceExchange, type: 'topic' },
+      { name: this.notificationExchange, type: 'fanout' },
       ...retry,
     ];
   }
@@ -165,6 +178,22 @@ export class BusTopology {
         bindings: [{ exchange: this.deadLetterExchange, routingKey: agencyCode }],
       },
     ];
+  }
+
+  /**
+   * One notification subscriber's queue, `id` chosen by the subscriber (random): exclusive and
+   * auto-delete, so nothing is kept for a subscriber that has gone, and nothing published before
+   * it subscribed reaches it. Under the prefix, so broker permissions can allow `<prefix>.notify.*`.
+   */
+  notificationQueueSpec(id: string): QueueSpec {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id))
+      throw new Error(`invalid notification queue id: ${JSON.stringify(id)}`);
+    return {
+      name: `${this.notificationExchange}.${id}`,
+      arguments: { 'x-queue-type': 'classic', 'x-max-length': NOTIFICATION_QUEUE_MAX_LENGTH },
+      bindings: [{ exchange: this.notificationExchange, routingKey: '' }],
+      exclusive: true,
+    };
   }
 
   /**

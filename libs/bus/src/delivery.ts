@@ -1,5 +1,12 @@
+import type { Logger } from '@nestjs/common';
 import { ATTEMPT_HEADER, BusTopology, LAST_ERROR_HEADER, ROUTING_KEY_HEADER } from './bus-topology';
-import type { BusHeaders, HandlerOutcome, IncomingMessage } from './message-bus';
+import type {
+  BusHeaders,
+  HandlerOutcome,
+  IncomingMessage,
+  MessageHandler,
+  NotificationHandler,
+} from './message-bus';
 
 /*
  * What both buses do with a delivery, written once so that the in-memory bus cannot drift from
@@ -83,6 +90,32 @@ export function decideSettlement(
     return { kind: 'dead-letter', reason: `gave up after ${attempt} attempts: ${valid.reason}` };
   }
   return { kind: 'retry', delayMs: topology.retryDelayAfter(attempt), reason: valid.reason };
+}
+
+/**
+ * A notification subscriber as a consumer: the message is acked once the handler returns, and a
+ * handler that throws is logged, not retried (a notification is a hint; the receiver's polling
+ * catches up). The type travels as the routing key.
+ */
+export function notificationConsumer(
+  handler: NotificationHandler,
+  logger: Pick<Logger, 'warn'>,
+): MessageHandler {
+  return async (message) => {
+    try {
+      await handler({
+        type: message.routingKey,
+        body: message.body,
+        messageId: message.messageId,
+        ...(message.contentType !== undefined ? { contentType: message.contentType } : {}),
+      });
+    } catch (error) {
+      logger.warn(
+        `notification handler failed on ${message.routingKey} ${message.messageId}: ${errorReason(error)}`,
+      );
+    }
+    return { action: 'ack' };
+  };
 }
 
 /** Anything but a well-formed outcome is a retry: a typo must not ack, nor silently drop. */

@@ -110,6 +110,39 @@ describe('InMemoryMessageBus', () => {
       bare.publish({ exchange: 'documents', routingKey: code, messageId: 'm', body: Buffer.alloc(0) }),
     ).rejects.toBeInstanceOf(TopologyError);
     await expect(bare.assertAgencyQueue(code)).rejects.toBeInstanceOf(TopologyError);
+    await expect(bare.publishNotification({ type: 'crl-updated', body: {} })).rejects.toBeInstanceOf(
+      TopologyError,
+    );
+    await expect(bare.subscribeNotifications(() => undefined)).rejects.toBeInstanceOf(TopologyError);
+  });
+
+  it('deletes a notification subscriber’s queue, and what waits in it, when it cancels', async () => {
+    let release!: () => void;
+    const sub = await bus.subscribeNotifications(() => new Promise<void>((r) => (release = r)));
+    expect(sub.queue).toMatch(/^axis\.notify\.[0-9a-f]{16}$/);
+    await bus.publishNotification({ type: 'held', body: {} });
+    await bus.publishNotification({ type: 'waiting', body: {} });
+    await waitFor(async () => (await bus.queueDepth(sub.queue)) === 1, 'one held, one waiting');
+    await sub.cancel();
+    release();
+    await expect(bus.queueDepth(sub.queue)).rejects.toBeInstanceOf(TopologyError);
+    await expect(bus.publishNotification({ type: 'after', body: {} })).resolves.toBeUndefined();
+  });
+
+  it('drops the oldest notifications of a subscriber that falls too far behind', async () => {
+    let release!: () => void;
+    const seen: string[] = [];
+    const sub = await bus.subscribeNotifications(async (n) => {
+      seen.push(n.type);
+      if (seen.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    await bus.publishNotification({ type: 'first', body: {} });
+    await waitFor(() => seen.length === 1, 'first held');
+    for (let i = 0; i < 1_001; i++) await bus.publishNotification({ type: `n${i}`, body: {} });
+    expect(await bus.queueDepth(sub.queue)).toBe(1_000);
+    release();
+    await waitFor(() => seen.length === 1_001, 'the rest');
+    expect(seen.slice(0, 2)).toEqual(['first', 'n1']);
   });
 
   it('refuses to re-declare a queue with other arguments, as RabbitMQ does', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import {
   BusTopology,
@@ -11,6 +12,7 @@ import {
   RawDelivery,
   decideSettlement,
   errorReason,
+  notificationConsumer,
   retryHeaders,
   toIncomingMessage,
   truncateReason,
@@ -25,11 +27,14 @@ import {
   IncomingMessage,
   MessageBus,
   MessageHandler,
+  NOTIFICATION_PREFETCH,
+  NotificationHandler,
   OutgoingMessage,
+  OutgoingNotification,
   PublishResult,
   Subscription,
 } from './message-bus';
-import { resolveConsumeOptions, validateOutgoing } from './validation';
+import { encodeNotification, resolveConsumeOptions, validateOutgoing } from './validation';
 import { topicMatches } from './topic-match';
 
 export interface InMemoryMessageBusOptions {
@@ -65,6 +70,8 @@ interface MemExchange {
 interface MemQueue {
   name: string;
   arguments: QueueArguments;
+  /** Deleted when its last consumer goes, as RabbitMQ does with an auto-delete queue. */
+  autoDelete: boolean;
   ready: Envelope[];
   consumers: MemConsumer[];
   cursor: number;
@@ -150,6 +157,34 @@ export class InMemoryMessageBus extends MessageBus {
     return { routed: routed > 0 };
   }
 
+  async publishNotification(notification: OutgoingNotification): Promise<void> {
+    if (this.closed) throw new BusClosedError();
+    const { type, body, messageId, contentType } = encodeNotification(notification);
+    const exchange = this.topology.notificationExchange;
+    if (!this.exchanges.has(exchange)) throw new TopologyError(`NOT_FOUND - no exchange '${exchange}'`);
+    this.route(exchange, type, {
+      body,
+      messageId,
+      routingKey: type,
+      headers: {},
+      contentType,
+      redelivered: false,
+      returns: 0,
+    });
+  }
+
+  /** Its own auto-delete queue on the fanout exchange, as on RabbitMQ (minus reconnects). */
+  async subscribeNotifications(handler: NotificationHandler): Promise<Subscription> {
+    this.assertOpen();
+    const exchange = this.topology.notificationExchange;
+    if (!this.exchanges.has(exchange)) throw new TopologyError(`NOT_FOUND - no exchange '${exchange}'`);
+    const spec = this.topology.notificationQueueSpec(randomBytes(8).toString('hex'));
+    this.declareQueue(spec);
+    return this.consume(spec.name, notificationConsumer(handler, this.logger), {
+      prefetch: NOTIFICATION_PREFETCH,
+    });
+  }
+
   async consume(queue: string, handler: MessageHandler, options: ConsumeOptions = {}): Promise<Subscription> {
     this.assertOpen();
     const q = this.requireQueue(queue);
@@ -211,6 +246,7 @@ export class InMemoryMessageBus extends MessageBus {
       this.queues.set(spec.name, {
         name: spec.name,
         arguments: { ...spec.arguments },
+        autoDelete: spec.exclusive === true,
         ready: [],
         consumers: [],
         cursor: 0,
@@ -257,6 +293,15 @@ export class InMemoryMessageBus extends MessageBus {
   private enqueue(q: MemQueue, env: Envelope, atHead = false): void {
     if (atHead) q.ready.unshift(env);
     else q.ready.push(env);
+    // x-max-length with the default overflow (drop-head), as on a classic queue.
+    const maxLength = q.arguments['x-max-length'];
+    if (typeof maxLength === 'number') {
+      for (const dropped of q.ready.splice(0, Math.max(0, q.ready.length - maxLength))) {
+        const timer = q.expiries.get(dropped);
+        if (timer) clearTimeout(timer);
+        q.expiries.delete(dropped);
+      }
+    }
     const ttl = q.arguments['x-message-ttl'];
     if (typeof ttl === 'number' && !q.expiries.has(env)) {
       q.expiries.set(
@@ -420,9 +465,27 @@ export class InMemoryMessageBus extends MessageBus {
     consumer.live = false;
     this.consumers.delete(consumer);
     if (!q) return;
+    if (q.autoDelete && q.consumers.length === 0) {
+      consumer.unacked.clear();
+      this.deleteQueue(q);
+      return;
+    }
     // Back to the head in delivery order, as the broker does with a closed channel's unacked messages.
     for (const env of [...consumer.unacked.values()].reverse()) this.requeue(q, env);
     consumer.unacked.clear();
+  }
+
+  /** The queue, what it holds and its bindings; nothing is dead-lettered. */
+  private deleteQueue(q: MemQueue): void {
+    for (const timer of q.expiries.values()) clearTimeout(timer);
+    q.expiries.clear();
+    if (q.dispatch) clearImmediate(q.dispatch);
+    q.dispatch = undefined;
+    q.ready = [];
+    this.queues.delete(q.name);
+    for (const exchange of this.exchanges.values()) {
+      exchange.bindings = exchange.bindings.filter((b) => b.queue !== q.name);
+    }
   }
 
   private reportDeadLetter(queue: string, message: IncomingMessage, reason: string): void {

@@ -4,7 +4,9 @@ import type {
   DeadLetterHook,
   HandlerOutcome,
   IncomingMessage,
+  IncomingNotification,
   MessageBus,
+  NotificationHandler,
   Subscription,
 } from './message-bus';
 
@@ -351,6 +353,88 @@ export function describeMessageBusContract(
       });
       await waitFor(() => handled === 3, 'all consumed');
       await waitFor(async () => (await bus.queueDepth(inbox)) === 0, 'depth 0');
+    });
+
+    describe('notifications', () => {
+      async function listen(handler?: NotificationHandler): Promise<{
+        sub: Subscription;
+        seen: IncomingNotification[];
+      }> {
+        const seen: IncomingNotification[] = [];
+        const sub = await bus.subscribeNotifications(async (n) => {
+          seen.push(n);
+          await handler?.(n);
+        });
+        subscriptions.push(sub);
+        return { sub, seen };
+      }
+
+      it('fans a notification out to every subscriber, JSON or bytes', async () => {
+        const a = await listen();
+        const b = await listen();
+        expect(a.sub.queue).not.toBe(b.sub.queue);
+        await expect(
+          bus.publishNotification({ type: 'crl-updated', body: { crlNumber: '7' }, messageId: 'note-1' }),
+        ).resolves.toBeUndefined();
+        await bus.publishNotification({ type: 'directory.updated', body: Buffer.from([0, 255]) });
+        for (const { seen } of [a, b]) {
+          await waitFor(() => seen.length === 2, 'both notifications');
+          expect(seen[0]).toEqual({
+            type: 'crl-updated',
+            body: Buffer.from('{"crlNumber":"7"}'),
+            messageId: 'note-1',
+            contentType: 'application/json',
+          });
+          expect(seen[1].type).toBe('directory.updated');
+          expect(seen[1].contentType).toBeUndefined();
+          expect(seen[1].body.equals(Buffer.from([0, 255]))).toBe(true);
+          expect(seen[1].messageId).not.toBe('');
+        }
+      });
+
+      it('no longer notifies a cancelled subscriber, and keeps nothing for a later one', async () => {
+        const gone = await listen();
+        const stays = await listen();
+        await bus.publishNotification({ type: 'first', body: {} });
+        await waitFor(() => gone.seen.length === 1 && stays.seen.length === 1, 'first notification');
+        await gone.sub.cancel();
+        await bus.publishNotification({ type: 'second', body: {} });
+        const late = await listen();
+        await bus.publishNotification({ type: 'third', body: {} });
+        await waitFor(() => stays.seen.length === 3 && late.seen.length === 1, 'later notifications');
+        await sleep(100); // anything wrongly sent to the cancelled one would show now
+        expect(gone.seen.map((n) => n.type)).toEqual(['first']);
+        expect(stays.seen.map((n) => n.type)).toEqual(['first', 'second', 'third']);
+        expect(late.seen.map((n) => n.type)).toEqual(['third']);
+      });
+
+      it('resolves a publish that nobody listens to', async () => {
+        await expect(bus.publishNotification({ type: 'unheard', body: { x: 1 } })).resolves.toBeUndefined();
+      });
+
+      it('runs handlers one at a time in publish order, and goes on after one throws', async () => {
+        let running = 0;
+        let overlapped = false;
+        const { seen } = await listen(async (n) => {
+          running++;
+          overlapped ||= running > 1;
+          await sleep(20);
+          running--;
+          if (n.type === 'n0') throw new Error('handler broke');
+        });
+        for (let i = 0; i < 4; i++) await bus.publishNotification({ type: `n${i}`, body: {} });
+        await waitFor(() => seen.length === 4, 'all notifications');
+        expect(seen.map((n) => n.type)).toEqual(['n0', 'n1', 'n2', 'n3']);
+        expect(overlapped).toBe(false);
+      });
+
+      it('refuses a type that is not dotted words, and a body that is neither bytes nor an object', async () => {
+        await expect(bus.publishNotification({ type: 'a b', body: {} })).rejects.toThrow(/type/);
+        await expect(bus.publishNotification({ type: '', body: {} })).rejects.toThrow(/type/);
+        await expect(
+          bus.publishNotification({ type: 'x', body: 'text' as unknown as object }),
+        ).rejects.toThrow(/body/);
+      });
     });
 
     it('rejects consuming or measuring a queue that does not exist', async () => {

@@ -51,6 +51,33 @@ export interface ConsumeOptions {
   maxAttempts?: number;
 }
 
+/**
+ * A broadcast to every process listening at that moment (e.g. "the CRL changed"): no routing key,
+ * no retry, nothing stored for later. A hint that makes receivers act now; they must not depend on it.
+ */
+export interface OutgoingNotification {
+  /** What happened, e.g. `crl-updated`: dotted words (letters, digits, `-`, `_`), at most 255 bytes. */
+  type: string;
+  /** A Buffer travels as is; anything else as JSON (`contentType` `application/json`). */
+  body: Buffer | object;
+  /** Default: a random UUID. */
+  messageId?: string;
+}
+
+export interface IncomingNotification {
+  type: string;
+  body: Buffer;
+  messageId: string;
+  /** `application/json` for a body published as an object. */
+  contentType?: string;
+}
+
+/** Acked when it returns; a throw is logged and the notification dropped (never retried). */
+export type NotificationHandler = (notification: IncomingNotification) => Promise<void> | void;
+
+/** Notification handlers run one at a time, in publish order. */
+export const NOTIFICATION_PREFETCH = 1;
+
 export interface CancelOptions {
   /**
    * How long to let handlers already running finish and have their outcome applied. Default 0:
@@ -103,6 +130,22 @@ export abstract class MessageBus {
    * Rejects when the queue does not exist.
    */
   abstract consume(queue: string, handler: MessageHandler, options?: ConsumeOptions): Promise<Subscription>;
+
+  /**
+   * Broadcasts to every current subscriber, in every process. Resolves once the broker confirmed
+   * it, whether or not anyone listens (not mandatory); rejects like {@link publish} otherwise.
+   * Needs the core topology (the axis declares it).
+   */
+  abstract publishNotification(notification: OutgoingNotification): Promise<void>;
+
+  /**
+   * Delivers every notification published from now until `cancel()`, none from before. Each
+   * subscription has its own queue (`<prefix>.notify.<random>`: exclusive, auto-delete, bound to the
+   * fanout exchange), declared again after a reconnect: what is published while disconnected is
+   * lost (receivers keep a slower safety net, such as polling). Handlers run one at a time,
+   * acked after they return. Rejects while disconnected and when the core topology is missing.
+   */
+  abstract subscribeNotifications(handler: NotificationHandler): Promise<Subscription>;
 
   /** Messages ready for delivery (delivered-but-unacked ones are not counted). Rejects for an unknown queue. */
   abstract queueDepth(queue: string): Promise<number>;

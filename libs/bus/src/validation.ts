@@ -1,4 +1,11 @@
-import { ConsumeOptions, DEFAULT_MAX_ATTEMPTS, DEFAULT_PREFETCH, OutgoingMessage } from './message-bus';
+import { randomUUID } from 'node:crypto';
+import {
+  ConsumeOptions,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_PREFETCH,
+  OutgoingMessage,
+  OutgoingNotification,
+} from './message-bus';
 
 // Both buses reject the same bad input the same way, before anything reaches a broker.
 
@@ -19,6 +26,42 @@ export function validateOutgoing(message: OutgoingMessage): void {
       throw new TypeError(`header ${key} must be a string or a finite number`);
     }
   }
+}
+
+/** A notification as both buses put it on the wire: the type travels as the routing key. */
+export interface EncodedNotification {
+  type: string;
+  body: Buffer;
+  messageId: string;
+  contentType?: string;
+}
+
+const NOTIFICATION_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+export function encodeNotification(notification: OutgoingNotification): EncodedNotification {
+  const { type, body, messageId } = notification;
+  if (typeof type !== 'string' || !NOTIFICATION_TYPE.test(type) || Buffer.byteLength(type) > 255) {
+    throw new TypeError(
+      `notification type must be dotted words of at most 255 bytes, got ${JSON.stringify(type)}`,
+    );
+  }
+  if (
+    messageId !== undefined &&
+    (typeof messageId !== 'string' || messageId === '' || messageId.length > 255)
+  ) {
+    throw new TypeError('messageId must be a non-empty string of at most 255 characters');
+  }
+  const id = messageId ?? randomUUID();
+  if (Buffer.isBuffer(body)) return { type, body, messageId: id };
+  if (typeof body !== 'object' || body === null) {
+    throw new TypeError('notification body must be a Buffer or an object');
+  }
+  return {
+    type,
+    body: Buffer.from(JSON.stringify(body), 'utf8'),
+    messageId: id,
+    contentType: 'application/json',
+  };
 }
 
 export function resolveConsumeOptions(options: ConsumeOptions): Required<ConsumeOptions> {

@@ -1,3 +1,4 @@
 export * from './headers';
 export * from './trace-event';
 export * from './axis-api';
+export * from './trust-notification';

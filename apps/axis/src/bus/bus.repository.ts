@@ -1,4 +1,5 @@
 import type { HandlerOutcome, IncomingMessage } from '@lienthong/bus';
+import type { TrustNotification } from '@lienthong/protocol';
 
 export interface TraceSubscription {
   /** Stops deliveries; handlers already running get `graceMs` to settle. */
@@ -16,6 +17,12 @@ export abstract class BusRepository {
   abstract consumeTraceEvents(
     handler: (message: IncomingMessage) => Promise<HandlerOutcome>,
   ): Promise<TraceSubscription>;
+
+  /**
+   * Broadcasts to every node listening now; resolves once the broker confirmed it (listeners or
+   * not). Rejects when the broker cannot take it: the caller decides whether that matters.
+   */
+  abstract publishNotification(notification: TrustNotification): Promise<void>;
 
   /** Rejects when the broker cannot answer. */
   abstract ping(): Promise<void>;

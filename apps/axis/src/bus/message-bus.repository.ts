@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HandlerOutcome, IncomingMessage, MessageBus } from '@lienthong/bus';
+import type { TrustNotification } from '@lienthong/protocol';
 import { BusRepository, TraceSubscription } from './bus.repository';
 
 /**
@@ -29,6 +30,10 @@ export class MessageBusRepository extends BusRepository {
       maxAttempts: TRACE_MAX_ATTEMPTS,
     });
     return { stop: (graceMs) => subscription.cancel({ graceMs }) };
+  }
+
+  publishNotification(notification: TrustNotification): Promise<void> {
+    return this.bus.publishNotification({ type: notification.type, body: notification });
   }
 
   async ping(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TopologyModule } from '../topology/topology.module';
 import { AgencyEnrollmentsController } from './agency-enrollments.controller';
 import { CaStorageRepository } from './ca-storage.repository';
 import { CaService } from './ca.service';
@@ -13,6 +14,7 @@ import { RevocationService } from './revocation.service';
 import { TrustController } from './trust.controller';
 
 @Module({
+  imports: [TopologyModule],
   controllers: [EnrollmentController, AgencyEnrollmentsController, CertificatesController, TrustController],
   providers: [
     CaService,

@@ -1,8 +1,10 @@
 import { AppError } from '@lienthong/common';
 import { createCsr, createRootCa, generateRsaKeyPair, readAgencyIdentity } from '@lienthong/pki';
+import type { TrustNotification } from '@lienthong/protocol';
 import type { Transaction, TransactionRunner } from '../database/transaction';
 import type { Agency } from '../directory/agency';
 import type { AgencyRepository } from '../directory/agency.repository';
+import type { TrustNotifier } from '../topology/trust-notifier';
 import type { CaService } from './ca.service';
 import type { NewCertificate } from './certificate';
 import type { CertificateRepository } from './certificate.repository';
@@ -25,7 +27,9 @@ const pki = new LibPkiRepository();
 const signer = pki.openCa(root.keyPem, 'unit-test-passphrase', root.certPem);
 const nodeKey = generateRsaKeyPair();
 
-function setup(agency: Agency | null = H41) {
+function setup(agency: Agency | null = H41, options: { commitFails?: boolean } = {}) {
+  // What happened, in order: commits and notifications.
+  const events: string[] = [];
   const enrollments = new Map<string, Enrollment & { tokenHash: string; expiredAt?: Date }>();
   const recorded: NewCertificate[] = [];
   const agencies = {
@@ -47,7 +51,17 @@ function setup(agency: Agency | null = H41) {
     }),
   };
   const certificates = { record: jest.fn(async (c: NewCertificate) => void recorded.push(c)) };
-  const transactions = { run: (work: (t: Transaction) => Promise<unknown>) => work(tx) };
+  const transactions = {
+    run: async (work: (t: Transaction) => Promise<unknown>) => {
+      const result = await work(tx);
+      if (options.commitFails) throw new Error('connection terminated');
+      events.push('commit');
+      return result;
+    },
+  };
+  const notifier = {
+    notify: jest.fn(async (n: TrustNotification) => void events.push(`notify ${n.type}`)),
+  };
   const ca = { signer: () => signer, caCertificatePem: () => signer.certPem };
   const service = new EnrollmentService(
     agencies as unknown as AgencyRepository,
@@ -56,9 +70,10 @@ function setup(agency: Agency | null = H41) {
     transactions as unknown as TransactionRunner,
     ca as unknown as CaService,
     pki,
+    notifier as unknown as TrustNotifier,
   );
   const token = async (at = new Date()) => (await service.issueToken(H41.code, tx, at)).token;
-  return { service, enrollments, recorded, agencies, enrollmentRepo, token };
+  return { service, enrollments, recorded, agencies, enrollmentRepo, token, notifier, events };
 }
 
 const csr = (key = nodeKey) =>
@@ -125,6 +140,34 @@ describe('EnrollmentService', () => {
         { nodeId: 'node-nghean', certificateSerial: identity.serialNumber },
         tx,
       );
+    });
+
+    it('tells the nodes the agency’s entry changed, once committed', async () => {
+      const { service, token, notifier, events } = setup();
+      const issued = await token();
+      await service.createForAgency(H41.code); // a new token changes nothing nodes see
+      expect(notifier.notify).not.toHaveBeenCalled();
+      events.length = 0;
+      await expect(
+        service.enroll({ token: issued, nodeId: 'node-nghean', csrPem: csr() }),
+      ).rejects.toMatchObject({ code: 'ENROLLMENT_TOKEN_EXPIRED' });
+      expect(notifier.notify).not.toHaveBeenCalled();
+      await service.enroll({ token: await token(), nodeId: 'node-nghean', csrPem: csr() });
+      expect(events).toEqual(['commit', 'notify directory-updated']);
+      expect(notifier.notify).toHaveBeenCalledWith({
+        type: 'directory-updated',
+        agencyCode: H41.code,
+        change: 'enrolled',
+      });
+    });
+
+    it('tells nobody when the transaction fails', async () => {
+      const { service, token, notifier } = setup(H41, { commitFails: true });
+      const issued = await token();
+      await expect(service.enroll({ token: issued, nodeId: 'n', csrPem: csr() })).rejects.toThrow(
+        /connection terminated/,
+      );
+      expect(notifier.notify).not.toHaveBeenCalled();
     });
 
     it('refuses an unknown token: 401', async () => {

@@ -3,6 +3,7 @@ import { AppError } from '@lienthong/common';
 import type { EnrollRequest, EnrollResponse } from '@lienthong/protocol';
 import { Transaction, TransactionRunner } from '../database/transaction';
 import { AgencyRepository } from '../directory/agency.repository';
+import { TrustNotifier } from '../topology/trust-notifier';
 import { CaService } from './ca.service';
 import { CertificateRepository } from './certificate.repository';
 import { EnrollmentRepository } from './enrollment.repository';
@@ -25,6 +26,7 @@ export class EnrollmentService {
     private readonly transactions: TransactionRunner,
     private readonly ca: CaService,
     private readonly pki: PkiRepository,
+    private readonly notifier: TrustNotifier,
   ) {}
 
   /** Supersedes the agency's earlier unused tokens: only the latest one handed out works. */
@@ -51,11 +53,12 @@ export class EnrollmentService {
 
   /**
    * Spends the token and certifies the request's key for the token's agency, with the code and
-   * name from the directory: a node cannot choose whom its certificate speaks for.
+   * name from the directory: a node cannot choose whom its certificate speaks for. Once
+   * committed, nodes are told the agency's directory entry changed (new certificate, maybe new node).
    */
   async enroll(request: EnrollRequest, now = new Date()): Promise<EnrollResponse> {
     const tokenHash = hashEnrollmentToken(request.token);
-    return this.transactions.run(async (tx) => {
+    const response = await this.transactions.run(async (tx): Promise<EnrollResponse> => {
       const enrollment = await this.enrollments.findByTokenHashForUpdate(tokenHash, tx);
       if (!enrollment) {
         throw new AppError(
@@ -111,5 +114,11 @@ export class EnrollmentService {
         caCertificatePem: this.ca.caCertificatePem(),
       };
     });
+    await this.notifier.notify({
+      type: 'directory-updated',
+      agencyCode: response.agencyCode,
+      change: 'enrolled',
+    });
+    return response;
   }
 }

@@ -3,7 +3,9 @@ import { AppError } from '@lienthong/common';
 import { CrlReason, normalizeSerial } from '@lienthong/pki';
 import { TransactionRunner } from '../database/transaction';
 import { AgencyRepository } from '../directory/agency.repository';
+import { TrustNotifier } from '../topology/trust-notifier';
 import { CertificateRepository } from './certificate.repository';
+import { crlUpdatedNotification } from './crl';
 import { CrlService } from './crl.service';
 import { RevocationResponse } from './dto/revocation.response';
 
@@ -14,12 +16,17 @@ export class RevocationService {
     private readonly agencies: AgencyRepository,
     private readonly crl: CrlService,
     private readonly transactions: TransactionRunner,
+    private readonly notifier: TrustNotifier,
   ) {}
 
-  /** Revokes and publishes a new CRL in the same transaction: no revocation is ever left off the list. */
+  /**
+   * Revokes and publishes a new CRL in the same transaction: no revocation is ever left off the
+   * list. Once committed, nodes are told: `crl-updated`, and `directory-updated` when the
+   * certificate was the one the directory handed out.
+   */
   async revoke(serialText: string, reason: CrlReason, now = new Date()): Promise<RevocationResponse> {
     const serial = parseSerial(serialText);
-    return this.transactions.run(async (tx) => {
+    const { response, crl, detached } = await this.transactions.run(async (tx) => {
       const certificate = await this.certificates.findBySerialForUpdate(serial, tx);
       if (!certificate)
         throw AppError.notFound('CERTIFICATE_NOT_FOUND', `No certificate with serial ${serial}`);
@@ -29,16 +36,27 @@ export class RevocationService {
         });
       }
       await this.certificates.markRevoked({ serial, revokedAt: now, reason }, tx);
-      await this.agencies.detachCertificate(serial, tx);
+      const detached = await this.agencies.detachCertificate(serial, tx);
       const crl = await this.crl.issue(tx, now);
-      return {
+      const response: RevocationResponse = {
         serial,
         agencyCode: certificate.agencyCode,
         revokedAt: now,
         reason,
         crlNumber: crl.number.toString(),
       };
+      return { response, crl, detached };
     });
+    await Promise.all([
+      this.notifier.notify(crlUpdatedNotification(crl)),
+      detached &&
+        this.notifier.notify({
+          type: 'directory-updated',
+          agencyCode: response.agencyCode,
+          change: 'certificate-revoked',
+        }),
+    ]);
+    return response;
   }
 }
 

@@ -21,8 +21,8 @@ export abstract class AgencyRepository {
     tx: Transaction,
   ): Promise<void>;
 
-  /** A revoked certificate stops being the one the directory hands out. */
-  abstract detachCertificate(serial: string, tx: Transaction): Promise<void>;
+  /** A revoked certificate stops being the one the directory hands out. true: an entry changed. */
+  abstract detachCertificate(serial: string, tx: Transaction): Promise<boolean>;
 
   /** What nodes see: every agency with its current certificate; no secrets. */
   abstract listDirectoryEntries(): Promise<DirectoryEntry[]>;

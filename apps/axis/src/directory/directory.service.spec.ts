@@ -1,16 +1,19 @@
 import { AppError } from '@lienthong/common';
+import type { TrustNotification } from '@lienthong/protocol';
 import type { CertificateRepository } from '../certificates/certificate.repository';
 import type { EnrollmentService } from '../certificates/enrollment.service';
 import type { Transaction, TransactionRunner } from '../database/transaction';
 import type { TopologyService } from '../topology/topology.service';
+import type { TrustNotifier } from '../topology/trust-notifier';
 import type { Agency, AgencyChanges, NewAgency } from './agency';
 import type { AgencyRepository } from './agency.repository';
 import { DirectoryService } from './directory.service';
 
 const tx = {} as Transaction;
 
-function setup(existing: Agency[] = []) {
+function setup(existing: Agency[] = [], options: { commitFails?: boolean } = {}) {
   const rows = new Map(existing.map((a) => [a.code, a]));
+  // What happened, in order: queue declarations, inserts, commits, notifications.
   const calls: string[] = [];
   const agencies = {
     findByCode: jest.fn(async (code: string) => rows.get(code)),
@@ -24,6 +27,7 @@ function setup(existing: Agency[] = []) {
     update: jest.fn(async (code: string, changes: AgencyChanges) => {
       const agency = rows.get(code);
       if (!agency) return undefined;
+      calls.push(`update ${code}`);
       const parentCode = changes.parentCode === null ? undefined : (changes.parentCode ?? agency.parentCode);
       rows.set(code, { ...agency, ...changes, parentCode } as Agency);
       return rows.get(code);
@@ -35,14 +39,25 @@ function setup(existing: Agency[] = []) {
   const enrollment = {
     issueToken: jest.fn(async () => ({ token: 'tok', expiresAt: new Date('2026-12-04T00:00:00Z') })),
   };
+  const notifier = {
+    notify: jest.fn(async (n: TrustNotification) => void calls.push(`notify ${n.type}`)),
+  };
   const service = new DirectoryService(
     agencies as unknown as AgencyRepository,
     {} as CertificateRepository,
     enrollment as unknown as EnrollmentService,
     topology as unknown as TopologyService,
-    { run: (work: (t: Transaction) => Promise<unknown>) => work(tx) } as unknown as TransactionRunner,
+    {
+      run: async (work: (t: Transaction) => Promise<unknown>) => {
+        const result = await work(tx);
+        if (options.commitFails) throw new Error('deadlock detected');
+        calls.push('commit');
+        return result;
+      },
+    } as unknown as TransactionRunner,
+    notifier as unknown as TrustNotifier,
   );
-  return { service, rows, calls, agencies, topology, enrollment };
+  return { service, rows, calls, agencies, topology, enrollment, notifier };
 }
 
 const agency = (code: string, parentCode?: string): Agency => ({
@@ -67,7 +82,12 @@ describe('DirectoryService', () => {
   it('registers: queue first, then the agency and its token in one transaction', async () => {
     const { service, calls, enrollment } = setup();
     const result = await service.register({ code: '000.00.00.H41', name: '  UBND tỉnh Nghệ An ' });
-    expect(calls).toEqual(['queue 000.00.00.H41', 'insert 000.00.00.H41']);
+    expect(calls).toEqual([
+      'queue 000.00.00.H41',
+      'insert 000.00.00.H41',
+      'commit',
+      'notify directory-updated',
+    ]);
     expect(enrollment.issueToken).toHaveBeenCalledWith('000.00.00.H41', tx);
     expect(result).toMatchObject({
       agency: { code: '000.00.00.H41', name: 'UBND tỉnh Nghệ An', state: 'active' },
@@ -127,5 +147,33 @@ describe('DirectoryService', () => {
     expect((await service.suspend('000.00.00.H41')).state).toBe('suspended');
     expect((await service.reactivate('000.00.00.H41')).state).toBe('active');
     expect((await failure(service.suspend('000.00.00.A01'))).kind).toBe('not-found');
+  });
+
+  it('tells the nodes after every committed change, naming the agency and the change', async () => {
+    const { service, notifier, calls } = setup([agency('000.00.00.H41')]);
+    await service.register({ code: '000.00.00.G22', name: 'Văn phòng Chính phủ' });
+    await service.update('000.00.00.G22', { name: 'VPCP' });
+    await service.suspend('000.00.00.G22');
+    await service.reactivate('000.00.00.G22');
+    expect(notifier.notify.mock.calls.map(([n]) => n)).toEqual(
+      ['registered', 'updated', 'suspended', 'reactivated'].map((change) => ({
+        type: 'directory-updated',
+        agencyCode: '000.00.00.G22',
+        change,
+      })),
+    );
+    // Each notification follows the write it reports.
+    expect(calls.slice(-2)).toEqual(['update 000.00.00.G22', 'notify directory-updated']);
+  });
+
+  it('tells nobody when nothing was committed', async () => {
+    const { service, notifier } = setup([agency('000.00.00.H41')], { commitFails: true });
+    await expect(service.register({ code: '000.00.00.G22', name: 'x' })).rejects.toThrow(/deadlock/);
+    expect(await failure(service.register({ code: '000.00.00.H41', name: 'x' }))).toMatchObject({
+      code: 'AGENCY_EXISTS',
+    });
+    await failure(service.suspend('000.00.00.A01'));
+    await failure(service.update('000.00.00.H41', { name: ' ' }));
+    expect(notifier.notify).not.toHaveBeenCalled();
   });
 });

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@lienthong/common';
 import { isIdentifierCode } from '@lienthong/edxml';
-import type { AgencyState, DirectoryEntry } from '@lienthong/protocol';
+import type { DirectoryChange, DirectoryEntry } from '@lienthong/protocol';
 import { CertificateRepository } from '../certificates/certificate.repository';
 import { EnrollmentService } from '../certificates/enrollment.service';
 import { TransactionRunner } from '../database/transaction';
 import { TopologyService } from '../topology/topology.service';
+import { TrustNotifier } from '../topology/trust-notifier';
 import type { Agency, AgencyChanges } from './agency';
 import { AgencyRepository } from './agency.repository';
 import { AgencyDetailResponse } from './dto/agency-detail.response';
@@ -25,11 +26,13 @@ export class DirectoryService {
     private readonly enrollment: EnrollmentService,
     private readonly topology: TopologyService,
     private readonly transactions: TransactionRunner,
+    private readonly notifier: TrustNotifier,
   ) {}
 
   /**
    * The queue comes first: declaring it is idempotent, so a failure after it leaves nothing
-   * half-made, while an agency without a queue would lose every document sent to it.
+   * half-made, while an agency without a queue would lose every document sent to it. Every
+   * change to the directory is broadcast to the nodes once committed (`directory-updated`).
    */
   async register(dto: CreateAgencyDto): Promise<RegisteredAgencyResponse> {
     const { code } = dto;
@@ -46,12 +49,14 @@ export class DirectoryService {
     if (dto.parentCode !== undefined) await this.requireParent(dto.parentCode);
     if (await this.agencies.findByCode(code)) throw agencyExists(code);
     await this.topology.provisionAgency(code);
-    return this.transactions.run(async (tx) => {
+    const registered = await this.transactions.run(async (tx): Promise<RegisteredAgencyResponse> => {
       const agency = await this.agencies.createIfAbsent({ code, name, parentCode: dto.parentCode }, tx);
       if (!agency) throw agencyExists(code);
       const { token, expiresAt } = await this.enrollment.issueToken(code, tx);
       return { agency: AgencyResponse.from(agency), enrollmentToken: token, enrollmentExpiresAt: expiresAt };
     });
+    await this.notifyChanged(code, 'registered');
+    return registered;
   }
 
   async list(): Promise<AgencyResponse[]> {
@@ -72,15 +77,15 @@ export class DirectoryService {
       await this.requireAcyclicParent(code, dto.parentCode);
       changes.parentCode = dto.parentCode;
     }
-    return this.apply(code, changes);
+    return this.apply(code, changes, 'updated');
   }
 
   suspend(code: string): Promise<AgencyResponse> {
-    return this.setState(code, 'suspended');
+    return this.apply(code, { state: 'suspended' }, 'suspended');
   }
 
   reactivate(code: string): Promise<AgencyResponse> {
-    return this.setState(code, 'active');
+    return this.apply(code, { state: 'active' }, 'reactivated');
   }
 
   /** Suspended agencies stay listed, so nodes can tell "suspended" from "unknown". */
@@ -88,14 +93,20 @@ export class DirectoryService {
     return this.agencies.listDirectoryEntries();
   }
 
-  private setState(code: string, state: AgencyState): Promise<AgencyResponse> {
-    return this.apply(code, { state });
-  }
-
-  private async apply(code: string, changes: AgencyChanges): Promise<AgencyResponse> {
+  /** One statement, committed when it returns. */
+  private async apply(
+    code: string,
+    changes: AgencyChanges,
+    change: DirectoryChange,
+  ): Promise<AgencyResponse> {
     const agency = await this.agencies.update(code, changes);
     if (!agency) throw agencyNotFound(code);
+    await this.notifyChanged(code, change);
     return AgencyResponse.from(agency);
+  }
+
+  private notifyChanged(agencyCode: string, change: DirectoryChange): Promise<void> {
+    return this.notifier.notify({ type: 'directory-updated', agencyCode, change });
   }
 
   private async requireAgency(code: string): Promise<Agency> {

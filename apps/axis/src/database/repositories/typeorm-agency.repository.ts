@@ -73,11 +73,12 @@ export class TypeormAgencyRepository extends AgencyRepository {
     );
   }
 
-  async detachCertificate(serial: string, tx: Transaction): Promise<void> {
-    await this.rows(tx).update(
+  async detachCertificate(serial: string, tx: Transaction): Promise<boolean> {
+    const { affected } = await this.rows(tx).update(
       { certificateSerial: serial },
       { certificateSerial: null, updatedAt: () => 'now()' },
     );
+    return (affected ?? 0) > 0;
   }
 
   async listDirectoryEntries(): Promise<DirectoryEntry[]> {
