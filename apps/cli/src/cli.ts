@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './cli-error';
+import { brokerCommand } from './commands/broker.command';
 import { demoCommand } from './commands/demo.command';
 import { edxmlCommand } from './commands/edxml.command';
 import { pkiCommand } from './commands/pki.command';
@@ -8,7 +9,9 @@ import { Output, processOutput } from './output';
 
 export function buildProgram(out: Output, setExitCode: (code: number) => void): Command {
   const program = new Command('lienthong')
-    .description('lienthong: PKI chores, edXML packages, and offline verification for auditors')
+    .description(
+      'lienthong: PKI chores, edXML packages, offline verification for auditors, and broker credentials',
+    )
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError()
     .exitOverride();
@@ -16,6 +19,7 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
   program.addCommand(edxmlCommand(out));
   program.addCommand(verifyCommand(out, setExitCode));
   program.addCommand(demoCommand(out));
+  program.addCommand(brokerCommand(out));
   // exitOverride is inherited only by commands added after it, so apply it down the tree.
   const applyOverride = (command: Command) => {
     command.exitOverride();

@@ -1,6 +1,7 @@
 export * from './message-bus';
 export * from './errors';
 export * from './bus-topology';
+export * from './broker-permissions';
 export * from './in-memory-message-bus';
 export * from './amqp-message-bus';
 export { AmqpSubscription } from './amqp-subscription';
