@@ -11,6 +11,7 @@ import {
   IncomingMessage,
   MessageBus,
   brokerPermissions,
+  escapeRegExp,
 } from '@lienthong/bus';
 import { waitFor } from '@lienthong/bus/message-bus.contract';
 import { AMQP_URL, deleteBusTopology } from '@lienthong/bus/testing/amqp';
@@ -149,7 +150,7 @@ describe('broker permissions on RabbitMQ', () => {
     );
     await send(node, H41, `retry-${run}`);
     // The copy goes to the retry exchange (write), waits in its delay queue (1 s) and the broker
-    // dead-letters it back to the inbox through the default exchange (no check on the user).
+    // dead-letters it back to the inbox through the requeue exchange (no check on the user).
     await waitFor(() => attempts.length === 2, 'the retried delivery', 5_000);
     expect(attempts.map((m) => [m.messageId, m.attempt])).toEqual([
       [`retry-${run}`, 1],
@@ -224,6 +225,7 @@ describe('broker permissions on RabbitMQ', () => {
     );
     await expect(publishTo('')).rejects.toThrow(/ACCESS_REFUSED - access to exchange 'amq\.default'/);
     await expect(publishTo(topology.deadLetterExchange)).rejects.toThrow(ACCESS_REFUSED);
+    await expect(publishTo(topology.requeueExchange)).rejects.toThrow(ACCESS_REFUSED);
     await expect(node.publishNotification({ type: 'crl-updated', body: { crlNumber: '8' } })).rejects.toThrow(
       ACCESS_REFUSED,
     );
@@ -295,6 +297,89 @@ describe('broker permissions on RabbitMQ', () => {
       }
     } finally {
       await asAxis.close({ graceMs: 0 });
+    }
+  });
+
+  /** A message published as the node to a retry exchange: after the delay, the broker dead-letters it. */
+  const bounce = (routingKey: string, messageId: string) =>
+    node.publishRaw(topology.retryExchange(1000), routingKey, Buffer.from(messageId), {
+      messageId,
+      headers: {},
+    });
+
+  it('cannot inject through a retry exchange: a key naming no inbox ends in the requeue DLQ', async () => {
+    const held = topology.requeueDeadLetterQueue;
+    const targets = [
+      topology.agencyDeadLetterQueue(G22),
+      topology.traceDeadLetterQueue,
+      topology.retryQueue(1000),
+      held,
+      'amq.gen-anything',
+    ];
+    // Taken by the delay queue (the node may write to the retry exchange)...
+    for (const [i, key] of targets.entries()) {
+      expect(await bounce(key, `inject-${i}-${run}`)).toEqual({ routed: true });
+    }
+    // ...and after the delay the requeue exchange has no binding for the key: its alternate
+    // exchange takes it. Without one, at-least-once dead-lettering would keep it in the delay
+    // queue for ever, retrying.
+    await waitFor(async () => (await axis.queueDepth(held)) === targets.length, 'held copies', 10_000);
+    expect(await axis.queueDepth(topology.agencyDeadLetterQueue(G22))).toBe(0);
+    expect(await axis.queueDepth(topology.traceDeadLetterQueue)).toBe(0);
+    expect(await axis.queueDepth(topology.retryQueue(1000))).toBe(0);
+  });
+
+  it("can bounce a message into another agency's inbox or the trace queue: no more than publishing there", async () => {
+    const g22 = await axis.queueDepth(topology.agencyInbox(G22));
+    const trace = await axis.queueDepth(topology.traceQueue);
+    const held = await axis.queueDepth(topology.requeueDeadLetterQueue);
+    await bounce(topology.agencyInbox(G22), `bounce-g22-${run}`);
+    await bounce(topology.traceQueue, `bounce-trace-${run}`);
+    await waitFor(
+      async () =>
+        (await axis.queueDepth(topology.agencyInbox(G22))) === g22 + 1 &&
+        (await axis.queueDepth(topology.traceQueue)) === trace + 1,
+      'the bounced copies',
+      10_000,
+    );
+    expect(await axis.queueDepth(topology.requeueDeadLetterQueue)).toBe(held);
+    // The same as it may do directly (the inbox's consumer verifies every package).
+    expect(await send(node, G22, `direct-g22-${run}`)).toEqual({ routed: true });
+  });
+
+  it('cannot bind, write to or read the trace queue or a delay queue: their names are not the exchanges', async () => {
+    for (const queue of [topology.traceQueue, topology.retryQueue(1000)]) {
+      // The node reads the notification exchange, so only write on the queue is missing.
+      await expect(
+        onNodeChannel((ch) => ch.bindQueue(queue, topology.notificationExchange, '')),
+      ).rejects.toThrow(
+        new RegExp(`ACCESS_REFUSED - access to queue '${escapeRegExp(queue)}' in vhost '/' refused`),
+      );
+      await expect(onNodeChannel((ch) => ch.purgeQueue(queue))).rejects.toThrow(ACCESS_REFUSED);
+      await expect(onNodeChannel((ch) => ch.deleteQueue(queue))).rejects.toThrow(ACCESS_REFUSED);
+    }
+    await expect(node.consume(topology.retryQueue(1000), () => ({ action: 'ack' }))).rejects.toThrow(
+      ACCESS_REFUSED,
+    );
+    // Nor any binding on the requeue exchange: it would need write on the queue and read on it.
+    await expect(
+      onNodeChannel((ch) => ch.bindQueue(topology.agencyInbox(H41), topology.requeueExchange, 'x')),
+    ).rejects.toThrow(ACCESS_REFUSED);
+  });
+
+  it('can still bind the notification exchange to an exchange it writes to (residual, see operations.md)', async () => {
+    // exchange.bind needs write on the destination and read on the source: both granted, as the
+    // node publishes trace events and binds its notification queues. Notifications then reach the
+    // trace queue, where the axis dead-letters them as invalid trace events.
+    const before = await axis.queueDepth(topology.traceQueue);
+    await onNodeChannel((ch) => ch.bindExchange(topology.traceExchange, topology.notificationExchange, ''));
+    try {
+      await axis.publishNotification({ type: 'crl-updated', body: { crlNumber: '9' } });
+      await waitFor(async () => (await axis.queueDepth(topology.traceQueue)) === before + 1, 'the copy');
+    } finally {
+      await onNodeChannel((ch) =>
+        ch.unbindExchange(topology.traceExchange, topology.notificationExchange, ''),
+      );
     }
   });
 });

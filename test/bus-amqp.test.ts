@@ -180,6 +180,19 @@ describe('AmqpMessageBus on RabbitMQ', () => {
     await waitFor(async () => /NOT_FOUND/.test(await check()), 'queue deleted');
   });
 
+  it('refuses every client publish to the requeue exchanges, even from a user that may write anything', async () => {
+    for (const exchange of [bus.topology.requeueExchange, bus.topology.unroutableExchange]) {
+      await expect(
+        bus.publishRaw(exchange, inbox(), Buffer.from('x'), { messageId: 'msg-internal', headers: {} }),
+      ).rejects.toThrow(/ACCESS_REFUSED - cannot publish to internal exchange/);
+    }
+    // Only the delay queues' dead-lettering feeds them.
+    await expect(send(bus, 'msg-after-internal')).resolves.toEqual({ routed: true });
+    const ch = await raw.createChannel();
+    await ch.purgeQueue(inbox());
+    await ch.close();
+  });
+
   it('fails fast when the broker cannot be reached at start', async () => {
     const started = Date.now();
     await expect(

@@ -278,7 +278,13 @@ export class AmqpMessageBus extends MessageBus implements SubscriptionHost {
 }
 
 async function declare(ch: Channel, exchanges: ExchangeSpec[], queues: QueueSpec[]): Promise<void> {
-  for (const exchange of exchanges) await ch.assertExchange(exchange.name, exchange.type, { durable: true });
+  for (const exchange of exchanges) {
+    await ch.assertExchange(exchange.name, exchange.type, {
+      durable: true,
+      internal: exchange.internal === true,
+      ...(exchange.alternateExchange !== undefined ? { alternateExchange: exchange.alternateExchange } : {}),
+    });
+  }
   for (const queue of queues) {
     // Quorum queues must be durable and neither exclusive nor auto-delete.
     await ch.assertQueue(queue.name, { durable: true, arguments: queue.arguments });

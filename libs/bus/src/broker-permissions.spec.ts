@@ -29,8 +29,11 @@ describe('brokerPermissions', () => {
       t.agencyInbox('000.00.00.G22'),
       t.agencyDeadLetterQueue('000.00.00.H41'),
       t.traceQueue,
+      t.traceExchange,
       t.documentsExchange,
       t.retryQueue(1000),
+      t.requeueExchange,
+      t.requeueDeadLetterQueue,
       `${t.agencyInbox('000.00.00.H41')}.x`, // anchored at the end
       `x${t.agencyInbox('000.00.00.H41')}`, // and at the start
       'other.agency.000.00.00.H41.inbox',
@@ -71,12 +74,26 @@ describe('brokerPermissions', () => {
       t.deadLetterExchange,
       t.notificationExchange,
       t.retryExchange(999),
+      t.requeueExchange,
+      t.unroutableExchange,
       t.agencyInbox('000.00.00.H41'),
       'amq.default',
       'amq.topic',
       'axis.edoc.x',
     ]) {
       expect([name, matches(node.write, name)]).toEqual([name, false]);
+    }
+  });
+
+  it('gives a node write on no queue but its notification queues: none shares an exchange name', () => {
+    const queues = [
+      ...t.coreQueues(),
+      ...['000.00.00.H41', '000.00.00.H57', '000.00.00.G22'].flatMap((c) => t.agencyQueues(c)),
+    ].map((q) => q.name);
+    expect(queues).toContain(t.traceQueue);
+    expect(queues).toContain(t.retryQueue(1000));
+    for (const name of queues) {
+      expect([name, matches(node.write, name), matches(node.configure, name)]).toEqual([name, false, false]);
     }
   });
 

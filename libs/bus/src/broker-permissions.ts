@@ -29,14 +29,20 @@ export function escapeRegExp(s: string): string {
  * follow any change of naming. What RabbitMQ checks (3.10, verified against the broker):
  * declaring or deleting a queue or an exchange needs configure on it; publishing needs write on the
  * exchange; consuming, `basic.get` and purging need read on the queue; `queue.bind` needs write on
- * the queue and read on the exchange. Passive declares (`checkQueue`, `checkExchange`) need nothing,
- * and neither does the broker's own dead-lettering (a nack to the DLQ, a retry copy's expiry).
+ * the queue and read on the exchange; `exchange.bind` needs write on the destination and read on the
+ * source; a queue's dead-letter exchange argument needs write on that exchange. Passive declares
+ * (`checkQueue`, `checkExchange`) need nothing, and neither does the broker's own dead-lettering
+ * (a nack to the DLQ, a retry copy's expiry to the requeue exchange).
+ *
+ * A pattern matches exchanges and queues alike, so no queue shares its name with an exchange a
+ * node writes to (the trace queue is `<prefix>.trace.events`, a delay queue `<prefix>.retry.<ms>.delay`).
  *
  * - node: configure its notification queues only (it never declares nor deletes agency queues:
  *   the axis owns the topology); write to the documents, trace and retry exchanges and to its
  *   notification queues (to bind them); read its agencies' inboxes, its notification queues and the
- *   notification exchange (to bind to it). Everything else, the other agencies' inboxes, the DLQs, the
- *   dead-letter exchange and every exchange outside the bus, is refused with ACCESS_REFUSED.
+ *   notification exchange (to bind to it). Everything else, the other agencies' inboxes, the DLQs,
+ *   the trace and delay queues, the dead-letter and requeue exchanges and every exchange outside the
+ *   bus, is refused with ACCESS_REFUSED.
  * - axis: everything under the prefix.
  *
  * Patterns are anchored (RabbitMQ otherwise matches anywhere in the name) with every dot escaped.

@@ -8,10 +8,14 @@ describe('BusTopology', () => {
     expect(t.documentsExchange).toBe('axis.edoc');
     expect(t.deadLetterExchange).toBe('axis.dlx');
     expect(t.traceExchange).toBe('axis.trace');
-    expect(t.traceQueue).toBe('axis.trace');
+    expect(t.traceQueue).toBe('axis.trace.events');
     expect(t.agencyInbox('000.00.00.H41')).toBe('axis.agency.000.00.00.H41.inbox');
     expect(t.agencyDeadLetterQueue('000.00.00.H41')).toBe('axis.agency.000.00.00.H41.dlq');
-    expect(t.retryQueue(5000)).toBe('axis.retry.5000');
+    expect(t.retryExchange(5000)).toBe('axis.retry.5000');
+    expect(t.retryQueue(5000)).toBe('axis.retry.5000.delay');
+    expect(t.requeueExchange).toBe('axis.requeue');
+    expect(t.unroutableExchange).toBe('axis.requeue.unroutable');
+    expect(t.requeueDeadLetterQueue).toBe('axis.requeue.dlq');
     expect(t.notificationExchange).toBe('axis.notify');
     expect(new BusTopology({ prefix: 'test-1a2b' }).documentsExchange).toBe('test-1a2b.edoc');
   });
@@ -26,17 +30,63 @@ describe('BusTopology', () => {
       'x-overflow': 'reject-publish',
       'x-delivery-limit': 20,
     });
-    expect(inbox.bindings).toEqual([{ exchange: 'axis.edoc', routingKey: '000.00.00.H41' }]);
+    expect(inbox.bindings).toEqual([
+      { exchange: 'axis.edoc', routingKey: '000.00.00.H41' },
+      { exchange: 'axis.requeue', routingKey: 'axis.agency.000.00.00.H41.inbox' },
+    ]);
     expect(dlq.bindings).toEqual([{ exchange: 'axis.dlx', routingKey: '000.00.00.H41' }]);
   });
 
-  it('sends retried copies home through the default exchange after the delay', () => {
-    expect(t.retryQueueSpec(1000).arguments).toMatchObject({
-      'x-message-ttl': 1000,
-      'x-dead-letter-exchange': '',
+  it('sends retried copies home through the requeue exchange after the delay', () => {
+    expect(t.retryQueueSpec(1000)).toEqual({
+      name: 'axis.retry.1000.delay',
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': 1000,
+        'x-dead-letter-exchange': 'axis.requeue',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      },
+      bindings: [{ exchange: 'axis.retry.1000', routingKey: '' }],
     });
-    expect(t.retryQueueSpec(1000).arguments).not.toHaveProperty('x-dead-letter-routing-key');
     expect(t.coreExchanges()).toContainEqual({ name: 'axis.retry.1000', type: 'fanout' });
+    expect(t.coreExchanges()).toContainEqual({
+      name: 'axis.requeue',
+      type: 'direct',
+      internal: true,
+      alternateExchange: 'axis.requeue.unroutable',
+    });
+    expect(t.coreExchanges()).toContainEqual({
+      name: 'axis.requeue.unroutable',
+      type: 'fanout',
+      internal: true,
+    });
+  });
+
+  it('binds on the requeue exchange only the queues a retried copy may return to, each by its name', () => {
+    const requeueBindings = [...t.coreQueues(), ...t.agencyQueues('000.00.00.H41')].flatMap((q) =>
+      q.bindings.filter((b) => b.exchange === t.requeueExchange).map((b) => [q.name, b.routingKey]),
+    );
+    expect(requeueBindings).toEqual([
+      ['axis.trace.events', 'axis.trace.events'],
+      ['axis.agency.000.00.00.H41.inbox', 'axis.agency.000.00.00.H41.inbox'],
+    ]);
+    const held = t.coreQueues().find((q) => q.name === 'axis.requeue.dlq');
+    expect(held).toEqual({
+      name: 'axis.requeue.dlq',
+      arguments: { 'x-queue-type': 'quorum', 'x-max-length': 10_000, 'x-overflow': 'drop-head' },
+      bindings: [{ exchange: 'axis.requeue.unroutable', routingKey: '' }],
+    });
+  });
+
+  it('never gives a queue the name of an exchange', () => {
+    const queues = [
+      ...t.coreQueues(),
+      ...t.agencyQueues('000.00.00.H41'),
+      t.notificationQueueSpec('abc'),
+    ].map((q) => q.name);
+    const exchanges = t.coreExchanges().map((e) => e.name);
+    expect(queues.filter((q) => exchanges.includes(q))).toEqual([]);
   });
 
   it('gives each notification subscriber an exclusive classic queue on the fanout exchange', () => {

@@ -18,6 +18,10 @@ export type ExchangeType = 'topic' | 'direct' | 'fanout';
 export interface ExchangeSpec {
   name: string;
   type: ExchangeType;
+  /** Refuses every client publish: only the broker (dead-lettering, alternate exchange) feeds it. */
+  internal?: boolean;
+  /** Where the exchange passes a message that no binding of its own takes. */
+  alternateExchange?: string;
 }
 
 export type QueueArguments = Record<string, string | number>;
@@ -39,6 +43,8 @@ export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 30_000,
 export const DEFAULT_DELIVERY_LIMIT = 20;
 /** Notifications a stuck subscriber may fall behind by; the oldest are dropped beyond it (they are hints). */
 export const NOTIFICATION_QUEUE_MAX_LENGTH = 1_000;
+/** Retry copies kept that had no queue to return to; the oldest are dropped beyond it. */
+export const REQUEUE_DEAD_LETTER_QUEUE_MAX_LENGTH = 10_000;
 
 /** The bus bookkeeping headers. */
 export const ATTEMPT_HEADER = 'x-lienthong-attempt';
@@ -91,8 +97,12 @@ export class BusTopology {
     return `${this.prefix}.trace`;
   }
 
+  /**
+   * Not the exchange's name: write on an exchange (which nodes have, to publish) would otherwise
+   * be write on the queue of the same name too, and a node could bind it wherever it likes.
+   */
   get traceQueue(): string {
-    return `${this.prefix}.trace`;
+    return `${this.prefix}.trace.events`;
   }
 
   get traceDeadLetterQueue(): string {
@@ -123,8 +133,28 @@ export class BusTopology {
     return `${this.prefix}.retry.${delayMs}`;
   }
 
+  /** Not the exchange's name, for the reason given at {@link traceQueue}. */
   retryQueue(delayMs: number): string {
-    return `${this.prefix}.retry.${delayMs}`;
+    return `${this.prefix}.retry.${delayMs}.delay`;
+  }
+
+  /**
+   * Internal direct exchange the delay queues dead-letter to: only the queues a retried copy may
+   * return to are bound on it, each with its own name as the key (the agency inboxes and the trace
+   * queue). A copy whose key names no such queue goes to {@link unroutableExchange}.
+   */
+  get requeueExchange(): string {
+    return `${this.prefix}.requeue`;
+  }
+
+  /** Internal fanout exchange: the alternate exchange of {@link requeueExchange}. */
+  get unroutableExchange(): string {
+    return `${this.prefix}.requeue.unroutable`;
+  }
+
+  /** Retry copies that had no queue to return to (their queue deleted, or a key made up). */
+  get requeueDeadLetterQueue(): string {
+    return `${this.prefix}.requeue.dlq`;
   }
 
   /** Delay before the attempt after `failedAttempt` (1-based); past the ladder's end the last rung repeats. */
@@ -145,6 +175,13 @@ export class BusTopology {
       { name: this.deadLetterExchange, type: 'direct' },
       { name: this.traceExchange, type: 'topic' },
       { name: this.notificationExchange, type: 'fanout' },
+      { name: this.unroutableExchange, type: 'fanout', internal: true },
+      {
+        name: this.requeueExchange,
+        type: 'direct',
+        internal: true,
+        alternateExchange: this.unroutableExchange,
+      },
       ...retry,
     ];
   }
@@ -154,23 +191,34 @@ export class BusTopology {
       {
         name: this.traceQueue,
         arguments: this.consumedQueueArguments(TRACE_DEAD_LETTER_KEY),
-        bindings: [{ exchange: this.traceExchange, routingKey: '#' }],
+        bindings: [{ exchange: this.traceExchange, routingKey: '#' }, this.requeueBinding(this.traceQueue)],
       },
       {
         name: this.traceDeadLetterQueue,
         arguments: { 'x-queue-type': 'quorum' },
         bindings: [{ exchange: this.deadLetterExchange, routingKey: TRACE_DEAD_LETTER_KEY }],
       },
+      {
+        // drop-head, not reject-publish: a refused dead letter would stay in its delay queue for ever.
+        name: this.requeueDeadLetterQueue,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-max-length': REQUEUE_DEAD_LETTER_QUEUE_MAX_LENGTH,
+          'x-overflow': 'drop-head',
+        },
+        bindings: [{ exchange: this.unroutableExchange, routingKey: '' }],
+      },
       ...[...new Set(this.retryDelaysMs)].map((d) => this.retryQueueSpec(d)),
     ];
   }
 
   agencyQueues(agencyCode: string): QueueSpec[] {
+    const inbox = this.agencyInbox(agencyCode);
     return [
       {
-        name: this.agencyInbox(agencyCode),
+        name: inbox,
         arguments: this.consumedQueueArguments(agencyCode),
-        bindings: [{ exchange: this.documentsExchange, routingKey: agencyCode }],
+        bindings: [{ exchange: this.documentsExchange, routingKey: agencyCode }, this.requeueBinding(inbox)],
       },
       {
         name: this.agencyDeadLetterQueue(agencyCode),
@@ -198,11 +246,11 @@ export class BusTopology {
 
   /**
    * A retried copy is published to the delay's fanout exchange with routing key = the queue it
-   * came from. The delay queue dead-letters it on expiry to the default exchange without a
-   * dead-letter routing key, so the broker keeps that key and the default exchange delivers the
-   * copy back to its queue. (Publishing through the default exchange itself cannot work: the
-   * routing key would have to be the delay queue's name, and on expiry the copy would come back
-   * to the delay queue, where RabbitMQ drops it as a dead-letter cycle.)
+   * came from. The delay queue dead-letters it on expiry to {@link requeueExchange} without a
+   * dead-letter routing key, so the broker keeps that key and the copy goes back to its queue if
+   * that queue is bound there (its own name as the key), else to {@link requeueDeadLetterQueue}.
+   * Not the default exchange: it reaches every queue of the vhost, and whoever may write to a
+   * retry exchange chooses the key.
    */
   retryQueueSpec(delayMs: number): QueueSpec {
     return {
@@ -210,14 +258,20 @@ export class BusTopology {
       arguments: {
         'x-queue-type': 'quorum',
         'x-message-ttl': delayMs,
-        'x-dead-letter-exchange': '',
+        'x-dead-letter-exchange': this.requeueExchange,
         // Without these two a quorum queue dead-letters at most once: a copy could vanish between
-        // the delay queue and its home queue.
+        // the delay queue and its home queue. (At least once, a dead letter that no queue takes
+        // would stay in the delay queue for ever: hence the alternate exchange.)
         'x-dead-letter-strategy': 'at-least-once',
         'x-overflow': 'reject-publish',
       },
       bindings: [{ exchange: this.retryExchange(delayMs), routingKey: '' }],
     };
+  }
+
+  /** A queue's way back from the retry ladder. */
+  private requeueBinding(queue: string): { exchange: string; routingKey: string } {
+    return { exchange: this.requeueExchange, routingKey: queue };
   }
 
   private consumedQueueArguments(deadLetterRoutingKey: string): QueueArguments {

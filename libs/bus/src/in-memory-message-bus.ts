@@ -64,6 +64,8 @@ interface Envelope {
 
 interface MemExchange {
   type: ExchangeType;
+  internal: boolean;
+  alternateExchange?: string;
   bindings: { queue: string; routingKey: string }[];
 }
 
@@ -231,10 +233,23 @@ export class InMemoryMessageBus extends MessageBus {
 
   private declareExchange(spec: ExchangeSpec): void {
     const existing = this.exchanges.get(spec.name);
-    if (existing && existing.type !== spec.type) {
-      throw new TopologyError(`PRECONDITION_FAILED - exchange '${spec.name}' exists as ${existing.type}`);
+    const internal = spec.internal === true;
+    if (
+      existing &&
+      (existing.type !== spec.type ||
+        existing.internal !== internal ||
+        existing.alternateExchange !== spec.alternateExchange)
+    ) {
+      throw new TopologyError(`PRECONDITION_FAILED - exchange '${spec.name}' exists with other properties`);
     }
-    if (!existing) this.exchanges.set(spec.name, { type: spec.type, bindings: [] });
+    if (!existing) {
+      this.exchanges.set(spec.name, {
+        type: spec.type,
+        internal,
+        alternateExchange: spec.alternateExchange,
+        bindings: [],
+      });
+    }
   }
 
   private declareQueue(spec: QueueSpec): void {
@@ -274,13 +289,19 @@ export class InMemoryMessageBus extends MessageBus {
     if (exchangeName === '') {
       if (this.queues.has(routingKey)) targets.add(routingKey);
     } else {
-      const exchange = this.exchanges.get(exchangeName);
-      for (const b of exchange?.bindings ?? []) {
-        const match =
-          exchange?.type === 'fanout' ||
-          (exchange?.type === 'direct' && b.routingKey === routingKey) ||
-          (exchange?.type === 'topic' && topicMatches(b.routingKey, routingKey));
-        if (match) targets.add(b.queue);
+      // What no binding takes goes on to the alternate exchange, and so on (each exchange once).
+      const seen = new Set<string>();
+      for (let name: string | undefined = exchangeName; name !== undefined && !seen.has(name);) {
+        seen.add(name);
+        const exchange = this.exchanges.get(name);
+        for (const b of exchange?.bindings ?? []) {
+          const match =
+            exchange?.type === 'fanout' ||
+            (exchange?.type === 'direct' && b.routingKey === routingKey) ||
+            (exchange?.type === 'topic' && topicMatches(b.routingKey, routingKey));
+          if (match) targets.add(b.queue);
+        }
+        name = targets.size === 0 ? exchange?.alternateExchange : undefined;
       }
     }
     for (const name of targets) {

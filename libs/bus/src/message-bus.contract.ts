@@ -203,6 +203,45 @@ export function describeMessageBusContract(
       expect(await bus.queueDepth(inbox)).toBe(0);
     });
 
+    it('retries a trace event back to the trace queue', async () => {
+      const seen: IncomingMessage[] = [];
+      await consume(bus.topology.traceQueue, (m) => {
+        if (m.messageId !== 'trace-retry') return ACK;
+        seen.push(m);
+        return m.attempt === 1 ? { action: 'retry', reason: 'database down' } : ACK;
+      });
+      await bus.publish({
+        exchange: 'trace',
+        routingKey: 'sent',
+        messageId: 'trace-retry',
+        body: Buffer.from('{}'),
+      });
+      await waitFor(() => seen.length === 2, 'retried trace event');
+      expect(seen[1]).toMatchObject({
+        attempt: 2,
+        lastError: 'database down',
+        routingKey: 'sent',
+        queue: bus.topology.traceQueue,
+      });
+    });
+
+    it('holds a retried copy from a queue with no way back (a DLQ) in the requeue DLQ', async () => {
+      const { code, inbox, dlq } = await agency();
+      const held = bus.topology.requeueDeadLetterQueue;
+      const before = await bus.queueDepth(held);
+      await consume(inbox, () => ({ action: 'dead-letter', reason: 'poison' }));
+      await send(code, 'msg-no-way-back');
+      await waitFor(async () => (await bus.queueDepth(dlq)) === 1, 'message in the DLQ');
+      const seen: number[] = [];
+      await consume(dlq, (m) => {
+        seen.push(m.attempt);
+        return { action: 'retry', reason: 'try again' };
+      });
+      await waitFor(async () => (await bus.queueDepth(held)) === before + 1, 'copy in the requeue DLQ');
+      expect(seen).toEqual([1]);
+      expect(await bus.queueDepth(dlq)).toBe(0);
+    });
+
     it('treats a thrown error as a retry', async () => {
       const { code, inbox } = await agency();
       const seen: IncomingMessage[] = [];
