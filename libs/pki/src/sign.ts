@@ -191,21 +191,28 @@ function assertKeyMatches(key: KeyObject, certId: string, check: () => boolean):
  */
 function declareToleratedPrefixes(doc: Document): boolean {
   const missing = new Set<string>();
+  const undeclared = (node: Element, prefix: string | null) =>
+    prefix !== null && prefix in TOLERATED_PREFIXES && !isDeclaredInScope(node, prefix);
   for (const element of allElements(doc)) {
-    if (element.prefix && !element.namespaceURI && element.prefix in TOLERATED_PREFIXES)
-      missing.add(element.prefix);
+    if (undeclared(element, element.prefix)) missing.add(element.prefix!);
     const attrs = element.attributes;
     for (let i = 0; i < attrs.length; i++) {
       const attr = attrs.item(i)!;
-      if (attr.prefix && attr.prefix !== 'xmlns' && !attr.namespaceURI && attr.prefix in TOLERATED_PREFIXES) {
-        missing.add(attr.prefix);
-      }
+      if (attr.prefix !== 'xmlns' && undeclared(element, attr.prefix)) missing.add(attr.prefix!);
     }
   }
   for (const prefix of missing) {
     doc.documentElement.setAttributeNS(XMLNS_NS, `xmlns:${prefix}`, TOLERATED_PREFIXES[prefix]);
   }
   return missing.size > 0;
+}
+
+/** Whether the element or an ancestor declares the prefix (the parser binds tolerated ones silently). */
+function isDeclaredInScope(element: Element, prefix: string): boolean {
+  for (let node: Node | null = element; node && node.nodeType === 1; node = node.parentNode) {
+    if ((node as Element).hasAttribute(`xmlns:${prefix}`)) return true;
+  }
+  return false;
 }
 
 /** xmldom serialization; a carriage return from a character reference stays a reference (as xml-crypto does). */

@@ -90,15 +90,15 @@ export function parseXmlSecurely(input: string | Uint8Array, limits: Partial<Xml
   const text = decodeXmlBytes(input, limits);
   assertSafeXml(text, limits);
   const parser = new DOMParser({
-    locator: {},
-    errorHandler: {
-      warning: () => undefined,
-      error: (message: string) => {
-        throw new XmlInputError('XML_MALFORMED', `The XML is not well-formed: ${message}`);
-      },
-      fatalError: (message: string) => {
-        throw new XmlInputError('XML_MALFORMED', `The XML is not well-formed: ${message}`);
-      },
+    locator: true,
+    // The same tolerated prefixes as the gate, so both parsers see the same namespaces.
+    xmlns: TOLERATED_PREFIXES,
+    // XML 1.0 end-of-line handling only (§2.11): xmldom's default also folds U+0085 and U+2028 as
+    // XML 1.1 does, which would change signed text and break digests other verifiers compute.
+    normalizeLineEndings: (source: string) => source.replace(/\r\n?/g, '\n'),
+    onError: (level, message) => {
+      if (level === 'warning') return;
+      throw new XmlInputError('XML_MALFORMED', `The XML is not well-formed: ${message}`);
     },
   });
   return parser.parseFromString(text, 'application/xml') as unknown as Document;
