@@ -10,6 +10,7 @@ import { MESSAGE_HEADERS, TraceEvent } from '@lienthong/protocol';
 import { loadNodeConfig, NodeConfig } from '../apps/node/src/config/node-config';
 import { FakeAxis } from '../apps/node/src/testing/fake-axis';
 import { startNode } from '../apps/node/src/testing/start-node';
+import { waitFor } from './support/wait-for';
 
 /*
  * Two nodes in this process against real PostgreSQL and RabbitMQ, with the axis faked through the
@@ -34,21 +35,6 @@ interface Delivery {
 }
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 let serial = 0;
 function documentJson(

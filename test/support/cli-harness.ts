@@ -31,7 +31,10 @@ const execFileAsync = promisify(execFile);
 /** Runs an external tool (openssl, xmlsec1, the CLI as a real process) without throwing on a non-zero exit. */
 export async function run(command: string, args: string[], options: { cwd?: string } = {}): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await execFileAsync(command, args, { cwd: options.cwd ?? REPO_ROOT, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await execFileAsync(command, args, {
+      cwd: options.cwd ?? REPO_ROOT,
+      maxBuffer: 64 << 20,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

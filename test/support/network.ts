@@ -10,6 +10,8 @@ import { startAxis } from '../../apps/axis/src/testing/start-axis';
 import { loadNodeConfig } from '../../apps/node/src/config/node-config';
 import { startNode } from '../../apps/node/src/testing/start-node';
 
+export { waitFor } from './wait-for';
+
 /*
  * A whole lienthong network in this process, each part its own Nest app with its own database, on
  * the real PostgreSQL and RabbitMQ: the axis, and nodes that enroll their agencies the way an
@@ -211,24 +213,4 @@ function expectStatus(response: HttpResponse, status: number, what: string): voi
       `${what}: expected HTTP ${status}, got ${response.status}: ${response.text.slice(0, 500)}`,
     );
   }
-}
-
-/** Polls until the probe returns a value; fails with the last error when the deadline passes. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
