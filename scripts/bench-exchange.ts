@@ -16,7 +16,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { connect as amqpConnect } from 'amqplib';
 import { Client } from 'pg';
+import { BusTopology } from '@lienthong/bus';
 import { buildEdxml, EdocPackage, formatEdxmlDate } from '@lienthong/edxml';
 
 const ROOT = resolve(__dirname, '..');
@@ -82,6 +84,8 @@ async function benchStream(net: Network, options: Options): Promise<void> {
   );
 
   const commitsBefore = await commitCounts(net);
+  const cpuBefore = await cpuTimes(net);
+  const clientBefore = process.cpuUsage();
   const started = Date.now();
   let next = 0;
   let submitted = 0;
@@ -144,6 +148,15 @@ async function benchStream(net: Network, options: Options): Promise<void> {
           .map(
             (p) => `${p.name} ${((commitsAfter[p.name] - commitsBefore[p.name]) / options.docs).toFixed(1)}`,
           )
+          .join(', '),
+    );
+    const cpuAfter = await cpuTimes(net);
+    const client = process.cpuUsage(clientBefore);
+    cpuAfter['bench client'] = (client.user + client.system) / 1000;
+    console.log(
+      '  CPU ms/doc:             ' +
+        Object.keys(cpuAfter)
+          .map((name) => `${name} ${((cpuAfter[name] - (cpuBefore[name] ?? 0)) / options.docs).toFixed(1)}`)
           .join(', '),
     );
   } finally {
@@ -211,6 +224,38 @@ async function commitCounts(net: Network): Promise<Record<string, number>> {
   return Object.fromEntries(net.procs.map((p) => [p.name, byDb.get(net.databases[p.name]) ?? 0]));
 }
 
+/**
+ * CPU time (user + system, ms) of each process and of the PostgreSQL backends serving its
+ * database: on a small machine every process competes for the same cores, so this is what a
+ * document costs. Backends that exit during the run are missed (their time is small).
+ */
+async function cpuTimes(net: Network): Promise<Record<string, number>> {
+  const backends = await admin((c) =>
+    c.query<{ pid: number; datname: string }>(
+      'SELECT pid, datname FROM pg_stat_activity WHERE datname IS NOT NULL',
+    ),
+  );
+  const times: Record<string, number> = {};
+  for (const p of net.procs) {
+    times[p.name] = cpuMs(p.child.pid!);
+    times[`${p.name}-pg`] = backends.rows
+      .filter((r) => r.datname === net.databases[p.name])
+      .reduce((sum, r) => sum + cpuMs(r.pid), 0);
+  }
+  return times;
+}
+
+function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th (clock ticks, 100/s).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 const ms = (seconds: string) => `${(Number(seconds) * 1000).toFixed(0)} ms`;
 
 function printMemory(net: Network): void {
@@ -251,6 +296,7 @@ async function startNetwork(maxPackageBytes?: number): Promise<Network> {
       for (const db of dbs) await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     });
     rmSync(dataDir, { recursive: true, force: true });
+    await removeBusTopology(tag);
   };
   try {
     const common = { AMQP_URL, BUS_PREFIX: tag, HOST: '127.0.0.1' };
@@ -293,6 +339,30 @@ async function startNetwork(maxPackageBytes?: number): Promise<Network> {
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * Every run declares its own quorum queues under a random prefix; left behind, hundreds of them
+ * (each a Raft group, some holding dead letters) accumulate on the developer's broker.
+ */
+async function removeBusTopology(prefix: string): Promise<void> {
+  const topology = new BusTopology({ prefix });
+  const queues = [
+    ...topology.coreQueues(),
+    ...topology.agencyQueues(SENDER.code),
+    ...topology.agencyQueues(RECIPIENT.code),
+  ].map((q) => q.name);
+  let connection: Awaited<ReturnType<typeof amqpConnect>> | undefined;
+  try {
+    connection = await amqpConnect(AMQP_URL);
+    const channel = await connection.createChannel();
+    for (const queue of queues) await channel.deleteQueue(queue);
+    for (const exchange of topology.coreExchanges()) await channel.deleteExchange(exchange.name);
+  } catch (error) {
+    console.error(`  (could not remove the bench's queues under ${prefix}: ${(error as Error).message})`);
+  } finally {
+    await connection?.close().catch(() => undefined);
   }
 }
 

@@ -80,12 +80,16 @@ describe('the exchange: axis, dedicated and shared nodes', () => {
     await net?.close();
   });
 
+  /** Every document this suite sent, to compare the nodes' and the axis's views at the end. */
+  const sentDocuments: { sender: string; id: string; recipients: string[] }[] = [];
+
   async function send(from: { code: string; name: string }, to: string[], attachments = [randomBytes(2048)]) {
     const pkg = documentFrom(from, to, attachments);
     const res = await net
       .agency(from.code)
       .post<{ id: string; documentId: string }>('/api/v1/documents', buildEdxml(pkg));
     if (res.status !== 202) throw new Error(`submit answered ${res.status}: ${res.text}`);
+    sentDocuments.push({ sender: from.code, id: res.body.id, recipients: to });
     return { ...res.body, pkg };
   }
 
@@ -234,6 +238,91 @@ describe('the exchange: axis, dedicated and shared nodes', () => {
     const copies = await copiesOf();
     expect(copies).toHaveLength(2);
     expect(copies.map((c) => c.id)).toContain(item.id);
+  });
+
+  it('revokes, updates and replaces across nodes; the 15/16 answers reach the sender and the axis', async () => {
+    const original = await send(G22, [H41.code, H57.code]);
+    await Promise.all([inboxItem(H41.code, original.documentId), inboxItem(H57.code, original.documentId)]);
+    const requestIn = (agency: string, type: number) =>
+      waitFor(`a type-${type} package at ${agency}`, async () => {
+        const res = await net
+          .agency(agency)
+          .get<(InboxItem & { businessDocType?: number })[]>('/api/v1/inbox?includeTaken=true');
+        return res.body.find((i) => i.documentId === original.documentId && i.businessDocType === type);
+      });
+
+    const revoke = await net
+      .agency(G22.code)
+      .post(`/api/v1/documents/sent/${original.id}/revoke`, { reason: 'Ban hành nhầm' });
+    expect(revoke.status).toBe(202);
+    const [revokedAtH41, revokedAtH57] = await Promise.all([requestIn(H41.code, 1), requestIn(H57.code, 1)]);
+    expect(
+      (await net.agency(H41.code).post(`/api/v1/inbox/${revokedAtH41.id}/statuses`, { statusCode: '15' }))
+        .status,
+    ).toBe(202);
+    expect(
+      (await net.agency(H57.code).post(`/api/v1/inbox/${revokedAtH57.id}/statuses`, { statusCode: '16' }))
+        .status,
+    ).toBe(202);
+    await statusesSeenBySender(G22.code, original.id, H41.code, ['15']);
+    await statusesSeenBySender(G22.code, original.id, H57.code, ['16']);
+    await axisState(original.id, H41.code, 'revoke-update-agreed');
+    await axisState(original.id, H57.code, 'revoke-update-refused');
+
+    const update = await net.agency(G22.code).post(`/api/v1/documents/sent/${original.id}/update`, {
+      reason: 'Sửa trích yếu',
+      changes: { subject: 'Trích yếu đã sửa' },
+      receivers: [{ organId: H41.code, receiverType: 0 }],
+    });
+    expect(update.status).toBe(202);
+    const updatedAtH41 = await requestIn(H41.code, 2);
+    const detail = await net
+      .agency(H41.code)
+      .get<{ metadata: { messageHeader: { subject: string } } }>(`/api/v1/inbox/${updatedAtH41.id}`);
+    expect(detail.body.metadata.messageHeader.subject).toBe('Trích yếu đã sửa');
+
+    const replacement = documentFrom(G22, [H57.code], [randomBytes(512)]);
+    const replace = await net
+      .agency(G22.code)
+      .post<{ id: string }>(
+        `/api/v1/documents/sent/${original.id}/replace?reason=${encodeURIComponent('Thay thế văn bản')}`,
+        buildEdxml(replacement),
+      );
+    expect(replace.status).toBe(202);
+    const replacedAtH57 = await waitFor('the replacement at H57', async () => {
+      const res = await net
+        .agency(H57.code)
+        .get<(InboxItem & { businessDocType?: number })[]>('/api/v1/inbox?includeTaken=true');
+      return res.body.find((i) => i.businessDocType === 3);
+    });
+    expect(replacedAtH57.sender).toBe(G22.code);
+    sentDocuments.push({ sender: G22.code, id: replace.body.id, recipients: [H57.code] });
+  });
+
+  it('shows at the axis, for every document and recipient, the statuses the sender node saw', async () => {
+    expect(sentDocuments.length).toBeGreaterThanOrEqual(8);
+    for (const doc of sentDocuments) {
+      for (const recipient of doc.recipients) {
+        const nodeCodes = async () =>
+          ((await nodeDelivery(doc.sender, doc.id, recipient))?.timeline ?? [])
+            .filter((e) => e.event === 'status')
+            .map((e) => e.statusCode)
+            .sort();
+        const axisCodes = async () => {
+          const res = await net.operator.get<AxisTimeline>(`/api/v1/documents/${doc.id}/timeline`);
+          return res.body.events
+            .filter((e) => e.recipient === recipient && e.statusCode)
+            .map((e) => e.statusCode)
+            .sort();
+        };
+        await waitFor(`the axis to agree on ${doc.id} → ${recipient}`, async () => {
+          const [atNode, atAxis] = await Promise.all([nodeCodes(), axisCodes()]);
+          return JSON.stringify([...new Set(atNode)]) === JSON.stringify([...new Set(atAxis)])
+            ? true
+            : undefined;
+        });
+      }
+    }
   });
 
   async function withChannel<T>(work: (channel: amqp.Channel) => Promise<T>): Promise<T> {

@@ -40,6 +40,11 @@ export interface VerifyEdxmlOptions {
   limits?: Partial<XmlLimits>;
   /** Key usages the signer certificate must assert. Default: digitalSignature. */
   requiredKeyUsage?: readonly KeyUsageName[];
+  /**
+   * When valid, also hand back the verified DOM as `signedDocument`, so a caller that reads the
+   * content does not parse `signedXml` a second time.
+   */
+  keepSignedDocument?: boolean;
 }
 
 export interface SignerIdentity {
@@ -86,6 +91,12 @@ export interface SignatureVerification {
    * the bytes the signer's digest covers. Parse this, never the original input.
    */
   signedXml?: string;
+  /**
+   * Only when valid and `keepSignedDocument` was asked: the same content as a DOM, i.e. the
+   * document that was verified with its Signature element removed (what `signedXml` serializes).
+   * Not for JSON output.
+   */
+  signedDocument?: Document;
 }
 
 /** A future signing time is tolerated by this much clock difference. */
@@ -208,6 +219,12 @@ export function verifyEdxmlSignature(
     report.valid = true;
     report.verdict = 'valid';
     report.signedXml = crypto.signedXml;
+    if (options.keepSignedDocument) {
+      // The digest covers the whole document but this Signature (enveloped-signature transform):
+      // without it, the DOM holds exactly the signed content, nothing an attacker could add.
+      inspection.signature.parentNode?.removeChild(inspection.signature);
+      report.signedDocument = doc;
+    }
   }
   return report;
 }

@@ -6,6 +6,31 @@ import { DocumentEntity } from '../entities/document.entity';
 
 const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
+/** A document row as plain SQL returns it (snake_case, without the package). */
+export interface DocumentRow {
+  uuid: string;
+  direction: string;
+  kind: string;
+  agency_code: string;
+  sender: string;
+  recipients: string[];
+  document_id: string | null;
+  message_id: string | null;
+  sender_document_uuid: string | null;
+  response_for_uuid: string | null;
+  related_document_uuid: string | null;
+  business_doc_type: number | null;
+  status_code: string | null;
+  code: string | null;
+  subject: string | null;
+  metadata: Record<string, unknown>;
+  package_sha256: string;
+  package_size: number;
+  received_at: Date | null;
+  taken_at: Date | null;
+  created_at: Date;
+}
+
 export const DocumentMapper = {
   toRecord(e: DocumentEntity): DocumentRecord {
     return {
@@ -30,6 +55,32 @@ export const DocumentMapper = {
       receivedAt: opt(e.receivedAt),
       takenAt: opt(e.takenAt),
       createdAt: e.createdAt,
+    };
+  },
+
+  rowToRecord(r: DocumentRow): DocumentRecord {
+    return {
+      uuid: r.uuid,
+      direction: r.direction as Direction,
+      kind: r.kind as PackageKind,
+      agencyCode: r.agency_code,
+      sender: r.sender,
+      recipients: r.recipients,
+      documentId: opt(r.document_id),
+      messageId: opt(r.message_id),
+      senderDocumentUuid: opt(r.sender_document_uuid),
+      responseForUuid: opt(r.response_for_uuid),
+      businessDocType: opt(r.business_doc_type),
+      relatedDocumentUuid: opt(r.related_document_uuid),
+      statusCode: opt(r.status_code),
+      code: opt(r.code),
+      subject: opt(r.subject),
+      metadata: r.metadata,
+      packageSha256: r.package_sha256,
+      packageSize: r.package_size,
+      receivedAt: opt(r.received_at),
+      takenAt: opt(r.taken_at),
+      createdAt: r.created_at,
     };
   },
 

@@ -1,11 +1,5 @@
 import type { BusExchange } from '@lienthong/bus';
-import type {
-  ClaimedOutboxMessage,
-  NewOutboxMessage,
-  OutboxKind,
-  OutboxTraceContext,
-} from '../domain/outbox';
-import { OutboxEntity } from '../entities/outbox.entity';
+import type { ClaimedOutboxMessage, OutboxKind, OutboxTraceContext } from '../domain/outbox';
 
 /** A claimed row as the claim query returns it (snake_case, body joined from the document). */
 export interface ClaimedOutboxRow {
@@ -23,27 +17,6 @@ export interface ClaimedOutboxRow {
 }
 
 export const OutboxMapper = {
-  toEntity(m: NewOutboxMessage, now: Date): OutboxEntity {
-    return Object.assign(new OutboxEntity(), {
-      id: m.id,
-      exchange: m.exchange,
-      routingKey: m.routingKey,
-      kind: m.kind,
-      documentUuid: m.documentUuid ?? null,
-      recipient: m.recipient ?? null,
-      payload: m.payload ?? null,
-      headers: m.headers,
-      traceContext: m.trace ?? null,
-      state: 'pending',
-      attempts: 0,
-      lastError: null,
-      nextAttemptAt: now,
-      leaseUntil: null,
-      createdAt: now,
-      sentAt: null,
-    });
-  },
-
   claimedToDomain(row: ClaimedOutboxRow): ClaimedOutboxMessage {
     return {
       id: row.id,

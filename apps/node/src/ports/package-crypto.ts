@@ -20,7 +20,8 @@ export interface Signer {
 }
 
 export type Verification =
-  | { valid: true; signedXml: string }
+  /** `signedDocument`, when given, is `signedXml` already parsed: read it instead of parsing again. */
+  | { valid: true; signedXml: string; signedDocument?: Document }
   /** `transient`: the package may be fine; our trust material is not (a stale CRL). Retry, do not quarantine. */
   | { valid: false; transient: boolean; code: string; reason: string };
 
@@ -32,6 +33,9 @@ export abstract class PackageCrypto {
   abstract checkCertificate(certificatePem: string, keyPem: string, agencyCode: string): CertificateInfo;
   /** Signs the package (replacing any signature it carries) as the agency. */
   abstract sign(xml: string, signer: Signer): Buffer;
-  /** On success, `signedXml` is the content the signature covers: parse that, never the input. */
+  /**
+   * On success, `signedXml` (and `signedDocument`, the same as a DOM) is the content the signature
+   * covers: read that, never the input.
+   */
   abstract verify(pkg: Buffer, trust: TrustMaterial): Verification;
 }

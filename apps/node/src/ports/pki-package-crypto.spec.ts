@@ -49,6 +49,9 @@ describe('PkiPackageCrypto', () => {
       kind: 'edoc',
       messageHeader: { subject: 'Kế hoạch' },
     });
+    // The verified DOM comes along, so the content is not parsed twice; it reads the same.
+    expect(result.signedDocument).toBeDefined();
+    expect(parseEdxml(result.signedDocument!).package).toEqual(parseEdxml(result.signedXml).package);
   });
 
   it('reports tampering and broken XML as refusals, a stale CRL as transient', () => {

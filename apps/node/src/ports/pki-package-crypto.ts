@@ -88,13 +88,20 @@ export class PkiPackageCrypto extends PackageCrypto {
         trustAnchorPems: trust.anchorPems,
         crlPems: trust.crlPems,
         limits: { maxBytes: Math.max(this.config.maxPackageBytes * 2, 1024 * 1024) },
+        keepSignedDocument: true,
       });
     } catch (error) {
       if (error instanceof XmlInputError)
         return { valid: false, transient: false, code: error.code, reason: error.message };
       throw error;
     }
-    if (report.valid && report.signedXml !== undefined) return { valid: true, signedXml: report.signedXml };
+    if (report.valid && report.signedXml !== undefined) {
+      return {
+        valid: true,
+        signedXml: report.signedXml,
+        ...(report.signedDocument ? { signedDocument: report.signedDocument } : {}),
+      };
+    }
     const problems =
       report.problems.length > 0
         ? report.problems

@@ -7,15 +7,40 @@ export interface OutboxBacklog {
   oldestPendingSeconds?: number;
 }
 
+export interface OutboxClaim {
+  limit: number;
+  leaseMs: number;
+  /**
+   * Stop adding rows once their bodies reach this many bytes (the first row is always taken):
+   * every claimed body is held in memory until its publish is confirmed.
+   */
+  maxBytes: number;
+}
+
+export interface OutboxFailure {
+  id: string;
+  error: string;
+}
+
+export interface OutboxRetry {
+  id: string;
+  delayMs: number;
+  error: string;
+}
+
 export abstract class OutboxRepository {
+  /** One statement for all of them; due at once (the database's clock, as the claim reads it). */
   abstract enqueue(tx: Tx, messages: NewOutboxMessage[]): Promise<void>;
   /**
-   * Leases up to `limit` due rows (FOR UPDATE SKIP LOCKED) for `leaseMs`: a relay that dies with a
-   * row in hand leaves it to be published again, with the same message id, once the lease expires.
+   * Leases due rows (FOR UPDATE SKIP LOCKED) for `leaseMs`: a relay that dies with a row in hand
+   * leaves it to be published again, with the same message id, once the lease expires. In `tx`
+   * when given (the relay claims in the transaction that settles its previous batch), so rows
+   * that transaction enqueued are claimed too.
    */
-  abstract claimDue(limit: number, leaseMs: number): Promise<ClaimedOutboxMessage[]>;
-  abstract markSent(tx: Tx, id: string): Promise<void>;
-  abstract markFailed(tx: Tx, id: string, error: string): Promise<void>;
-  abstract reschedule(id: string, delayMs: number, error: string): Promise<void>;
+  abstract claimDue(claim: OutboxClaim, tx?: Tx): Promise<ClaimedOutboxMessage[]>;
+  abstract markSent(tx: Tx, ids: string[]): Promise<void>;
+  abstract markFailed(tx: Tx, failures: OutboxFailure[]): Promise<void>;
+  /** Back to pending, due after each row's delay; the lease is released. */
+  abstract reschedule(retries: OutboxRetry[], tx?: Tx): Promise<void>;
   abstract backlog(): Promise<OutboxBacklog>;
 }

@@ -2,6 +2,7 @@ import { buildEdxml, EdocPackage, parseEdxml, StatusPackage } from '@lienthong/e
 import type { NewDeliveryEvent } from '../domain/delivery-event';
 import type { DocumentRecord } from '../domain/document';
 import type { NewOutboxMessage } from '../domain/outbox';
+import type { DocumentWrite } from '../repositories/document.repository';
 import {
   agency,
   caller,
@@ -87,9 +88,6 @@ function setUp(record: DocumentRecord = original) {
   const submitter = new SubmitService(
     deps.agencies,
     deps.documents,
-    deps.outbox,
-    deps.events,
-    deps.transactor,
     deps.crypto,
     trust,
     traceFactory(),
@@ -117,8 +115,20 @@ function signedEdoc(crypto: ReturnType<typeof fakeCrypto>, call = 0): EdocPackag
   return pkg;
 }
 
-function recorded(events: ReturnType<typeof fakeDeliveryEvents>): NewDeliveryEvent[] {
-  return events.record.mock.calls.flatMap((c) => c[1] as NewDeliveryEvent[]);
+/** Timeline events, written in a transaction (13s) or with the document they are about (packages). */
+function recorded(
+  events: ReturnType<typeof fakeDeliveryEvents>,
+  documents: ReturnType<typeof fakeDocuments>,
+): NewDeliveryEvent[] {
+  return [
+    ...events.record.mock.calls.flatMap((c) => c[1] as NewDeliveryEvent[]),
+    ...documents.store.mock.calls.flatMap((c) => (c[0] as DocumentWrite).events ?? []),
+  ];
+}
+
+/** The documents sent as packages (revocations, updates, replacements): what was stored. */
+function sent(documents: ReturnType<typeof fakeDocuments>, call = 0): DocumentWrite {
+  return documents.store.mock.calls[call][0] as DocumentWrite;
 }
 
 describe('BusinessDocumentsService', () => {
@@ -156,10 +166,10 @@ describe('BusinessDocumentsService', () => {
       expect(pkg.traceHeaderList.traceHeader.map((t) => t.organId)).toEqual([G22]);
       expect(pkg.attachments).toEqual([]);
 
-      const [, stored, attachments] = documents.insert.mock.calls[0];
+      const { document: stored, attachments } = sent(documents);
       expect(stored).toMatchObject({ uuid: result.id, businessDocType: 1, relatedDocumentUuid: ID });
       expect(attachments).toEqual([]);
-      const onOriginal = recorded(events).filter((e) => e.documentUuid === ID);
+      const onOriginal = recorded(events, documents).filter((e) => e.documentUuid === ID);
       expect(onOriginal).toEqual([
         expect.objectContaining({
           recipient: H41,
@@ -175,7 +185,7 @@ describe('BusinessDocumentsService', () => {
         }),
       ]);
       expect(
-        recorded(events)
+        recorded(events, documents)
           .filter((e) => e.documentUuid === result.id)
           .map((e) => e.event),
       ).toEqual(['submitted', 'submitted']);
@@ -194,7 +204,7 @@ describe('BusinessDocumentsService', () => {
         code: 'NOT_A_RECIPIENT',
         details: { recipients: [X11] },
       });
-      expect(documents.insert).toHaveBeenCalledTimes(1);
+      expect(documents.store).toHaveBeenCalledTimes(1);
     });
 
     it("answers 404 for another tenant's document or a missing one, and 422 for a revocation itself", async () => {
@@ -219,7 +229,7 @@ describe('BusinessDocumentsService', () => {
 
   describe('update', () => {
     it('applies the changes to the header, keeps the DocumentId and says what changed', async () => {
-      const { service, crypto, events } = setUp();
+      const { service, crypto, documents, events } = setUp();
       const result = await service.update(caller(G22), ID, {
         reason: 'Sửa trích yếu',
         changes: { subject: 'Kế hoạch năm 2027 (sửa đổi)', dueDate: '2026/12/31' },
@@ -238,7 +248,7 @@ describe('BusinessDocumentsService', () => {
         bussinessDocumentInfo: { documentInfo: '1', documentReceiver: '0' },
       });
       expect(result).toMatchObject({ businessDocType: 2, originalId: ID, recipients: [H41, H57] });
-      expect(recorded(events).filter((e) => e.event === 'update')).toHaveLength(2);
+      expect(recorded(events, documents).filter((e) => e.event === 'update')).toHaveLength(2);
     });
 
     it('sends to exactly the receivers named, listed in ReceiverList', async () => {
@@ -302,11 +312,11 @@ describe('BusinessDocumentsService', () => {
         bussinessDocReason: 'Thay thế văn bản ban hành nhầm',
         replacementInfoList: [{ documentId: DOCUMENT_ID, organIdList: [H41] }],
       });
-      expect(documents.insert.mock.calls[0][1]).toMatchObject({
+      expect(sent(documents).document).toMatchObject({
         businessDocType: 3,
         relatedDocumentUuid: ID,
       });
-      expect(recorded(events).filter((e) => e.documentUuid === ID)).toEqual([
+      expect(recorded(events, documents).filter((e) => e.documentUuid === ID)).toEqual([
         expect.objectContaining({ event: 'replace', recipient: H41, relatedDocumentUuid: result.id }),
         expect.objectContaining({ event: 'replace', recipient: X11, relatedDocumentUuid: result.id }),
       ]);
@@ -387,7 +397,7 @@ describe('BusinessDocumentsService', () => {
           { documentUuid: ID, documentId: DOCUMENT_ID, sender: G22, recipient: H57, statusCode: '13' },
         ],
       ]);
-      expect(recorded(events)).toEqual([
+      expect(recorded(events, documents)).toEqual([
         expect.objectContaining({
           documentUuid: ID,
           recipient: H41,

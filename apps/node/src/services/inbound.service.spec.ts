@@ -15,6 +15,7 @@ import {
   fakeTransactor,
   fakeTrust,
   TEST_CONFIG,
+  storeThroughParts,
   traceFactory,
 } from '../testing/unit-fakes';
 import { InboundService } from './inbound.service';
@@ -37,6 +38,7 @@ function setUp() {
     trust: fakeTrust(G22, H41, H57),
     signal: fakeSignal(),
   };
+  storeThroughParts(deps.documents, deps.outbox, deps.events);
   const statuses = new StatusService(deps.crypto, deps.documents, deps.outbox);
   const service = new InboundService(
     deps.agencies,
@@ -109,7 +111,8 @@ describe('InboundService', () => {
 
     await expect(service.handle(H41, message('', { body }))).resolves.toEqual({ action: 'ack' });
 
-    expect(transactor.run).toHaveBeenCalledTimes(1);
+    expect(documents.store).toHaveBeenCalledTimes(1);
+    expect(transactor.run).not.toHaveBeenCalled();
     const inbound = documents.insert.mock.calls[0][1];
     expect(inbound).toMatchObject({
       direction: 'inbound',
@@ -189,12 +192,14 @@ describe('InboundService', () => {
     expect(documents.insert).not.toHaveBeenCalled();
   });
 
-  it('acks a message id already stored without storing or verifying it again', async () => {
-    const { service, documents, crypto, transactor } = setUp();
-    documents.hasInboundMessage.mockResolvedValue(true);
+  it('acks a redelivery of a message already stored that no longer verifies, without a 02', async () => {
+    // No lookup before verifying: the quarantine insert itself finds the stored message id.
+    const { service, documents, quarantine, outbox } = setUp();
+    quarantine.insert.mockResolvedValueOnce(false);
     await expect(service.handle(H41, message(documentXml()))).resolves.toEqual({ action: 'ack' });
-    expect(crypto.verify).not.toHaveBeenCalled();
-    expect(transactor.run).not.toHaveBeenCalled();
+    expect(quarantine.insert).toHaveBeenCalledTimes(1);
+    expect(documents.insert).not.toHaveBeenCalled();
+    expect(outbox.enqueue).not.toHaveBeenCalled();
   });
 
   it('acks a concurrent duplicate the unique key caught, without a second status', async () => {
@@ -251,12 +256,12 @@ describe('InboundService', () => {
 
     it("records a verified status on the sender's timeline for the recipient that sent it", async () => {
       const { service, documents, events, crypto, outbox } = setUp();
-      documents.listSentByDocumentId.mockResolvedValue([original]);
+      documents.listSentPackages.mockResolvedValue([original]);
       crypto.verify.mockReturnValue({ valid: true, signedXml: statusXml('03') });
 
       await expect(service.handle(H41, message(statusXml('03')))).resolves.toEqual({ action: 'ack' });
 
-      expect(documents.listSentByDocumentId).toHaveBeenCalledWith(H41, original.documentId);
+      expect(documents.listSentPackages).toHaveBeenCalledWith(H41, original.documentId);
       expect(events.record.mock.calls[0][1]).toEqual([
         expect.objectContaining({
           documentUuid: original.uuid,
@@ -419,22 +424,9 @@ describe('InboundService', () => {
       const revocation = sentDocument('00000000-0000-4000-8000-000000000002', 1, {
         relatedDocumentUuid: original.uuid,
       });
-      documents.listSentByDocumentId.mockResolvedValue([original, revocation]);
-      events.listFor.mockImplementation((uuid: string) =>
-        Promise.resolve(
-          uuid === original.uuid
-            ? [
-                {
-                  id: 'e1',
-                  documentUuid: uuid,
-                  recipient: G22,
-                  event: 'status',
-                  statusCode: '01',
-                  occurredAt: new Date(0),
-                },
-              ]
-            : [],
-        ),
+      documents.listSentPackages.mockResolvedValue([original, revocation]);
+      events.acknowledged.mockImplementation((uuids: string[], recipient: string) =>
+        Promise.resolve(new Set(recipient === G22 ? uuids.filter((u) => u === original.uuid) : [])),
       );
       const xml = statusFromG22('01', original.documentId!, H41);
       crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
@@ -453,7 +445,7 @@ describe('InboundService', () => {
       const update = sentDocument('00000000-0000-4000-8000-000000000002', 2, {
         relatedDocumentUuid: original.uuid,
       });
-      documents.listSentByDocumentId.mockResolvedValue([original, update]);
+      documents.listSentPackages.mockResolvedValue([original, update]);
       events.listFor.mockImplementation((uuid: string) =>
         Promise.resolve(
           uuid === original.uuid
@@ -504,7 +496,9 @@ describe('InboundService', () => {
         }),
       ]);
       expect(documents.insert.mock.calls[0][1].responseForUuid).toBe(update.uuid);
+      // The axis is told about both timelines, so its view of the original matches this node's.
       expect(traceEvents(outbox)).toEqual([
+        expect.objectContaining({ event: 'status', statusCode: '16', documentUuid: original.uuid }),
         expect.objectContaining({ event: 'status', statusCode: '16', documentUuid: update.uuid }),
       ]);
     });
@@ -515,7 +509,7 @@ describe('InboundService', () => {
         relatedDocumentUuid: '00000000-0000-4000-8000-000000000001',
         documentId: `${H41},2026/11/21,8/UBND`,
       });
-      documents.listSentByDocumentId.mockResolvedValue([replacement]);
+      documents.listSentPackages.mockResolvedValue([replacement]);
       events.listFor.mockResolvedValue([
         {
           id: 'e1',

@@ -17,7 +17,7 @@ import type { DocumentRecord } from '../domain/document';
 import type { HostedAgency } from '../domain/hosted-agency';
 import { PackageCrypto } from '../ports/package-crypto';
 import { DeliveryEventRepository } from '../repositories/delivery-event.repository';
-import { DocumentRepository } from '../repositories/document.repository';
+import { DocumentRepository, SentPackage } from '../repositories/document.repository';
 import { HostedAgencyRepository } from '../repositories/hosted-agency.repository';
 import { OutboxRepository } from '../repositories/outbox.repository';
 import { QuarantineRepository } from '../repositories/quarantine.repository';
@@ -74,15 +74,11 @@ export class InboundService {
   private async receive(agencyCode: string, message: IncomingMessage): Promise<HandlerOutcome> {
     const agency = await this.agencies.findActive(agencyCode);
     if (!agency) return { action: 'retry', reason: `${agencyCode} is not hosted on this node` };
-    // Without a message id there is nothing to de-duplicate on but the content itself.
+    // Without a message id there is nothing to de-duplicate on but the content itself. No lookup
+    // first: a redelivery is rare, and the insert that stores the message (document or
+    // quarantine, ON CONFLICT DO NOTHING, each checking the other) finds it in the same round trip.
     const messageId =
       message.messageId || `sha256:${createHash('sha256').update(message.body).digest('hex')}`;
-    if (
-      (await this.documents.hasInboundMessage(agencyCode, messageId)) ||
-      (await this.quarantine.has(agencyCode, messageId))
-    ) {
-      return ACK;
-    }
 
     const trust = this.trust.material();
     if (!trust) return { action: 'retry', reason: 'no trust anchors yet: the axis CA was never fetched' };
@@ -97,7 +93,8 @@ export class InboundService {
 
     let pkg: EdxmlPackage;
     try {
-      pkg = parseEdxml(verification.signedXml, {
+      // The verifier's DOM of the signed content when it kept one: the same as parsing signedXml.
+      pkg = parseEdxml(verification.signedDocument ?? verification.signedXml, {
         identifierMode: 'lenient',
         limits: { maxBytes: this.config.maxPackageBytes * 2 },
       }).package;
@@ -154,32 +151,30 @@ export class InboundService {
       now,
     );
 
-    const stored = await this.transactor.run(async (tx) => {
-      const inserted = await this.documents.insert(
-        tx,
-        {
-          uuid,
-          direction: 'inbound',
-          kind: 'edoc',
-          agencyCode: agency.code,
-          sender,
-          recipients: header.to.map((to) => to.organId),
-          documentId,
-          messageId,
-          senderDocumentUuid,
-          businessDocType,
-          ...(original ? { relatedDocumentUuid: original.uuid } : {}),
-          code: documentCode(pkg),
-          subject: header.subject,
-          metadata: packageMetadata(pkg),
-          package: message.body,
-          receivedAt: now,
-        },
-        packageAttachments(pkg),
-      );
-      if (inserted === 'duplicate') return false;
-      await this.statuses.enqueue(tx, arrived);
-      await this.outbox.enqueue(tx, [
+    // The document, its signed 01 and the delivered trace event: one statement, one commit.
+    const stored = await this.documents.store({
+      document: {
+        uuid,
+        direction: 'inbound',
+        kind: 'edoc',
+        agencyCode: agency.code,
+        sender,
+        recipients: header.to.map((to) => to.organId),
+        documentId,
+        messageId,
+        senderDocumentUuid,
+        businessDocType,
+        ...(original ? { relatedDocumentUuid: original.uuid } : {}),
+        code: documentCode(pkg),
+        subject: header.subject,
+        metadata: packageMetadata(pkg),
+        package: message.body,
+        receivedAt: now,
+      },
+      attachments: packageAttachments(pkg),
+      documents: [arrived.document],
+      outbox: [
+        arrived.message,
         this.traces.message({
           event: 'delivered',
           documentUuid: senderDocumentUuid,
@@ -190,10 +185,9 @@ export class InboundService {
           recipient: agency.code,
           occurredAt: now,
         }),
-      ]);
-      return true;
+      ],
     });
-    if (stored) this.signal.wake();
+    if (stored === 'inserted') this.signal.wake();
     return ACK;
   }
 
@@ -215,7 +209,7 @@ export class InboundService {
       const received = await this.documents.findReceivedOriginal(agency.code, from, documentId);
       if (received) return this.acceptWithdrawal(agency, message, messageId, pkg, received);
     }
-    const sent = await this.documents.listSentByDocumentId(agency.code, documentId);
+    const sent = await this.documents.listSentPackages(agency.code, documentId);
     if (sent.length === 0) {
       return this.refuse(agency, message, messageId, {
         code: 'UNMATCHED_STATUS',
@@ -224,49 +218,44 @@ export class InboundService {
     }
     const placed = await this.placeStatus(sent, from, header.statusCode);
     const now = new Date();
-    const stored = await this.transactor.run(async (tx) => {
-      const inserted = await this.documents.insert(
-        tx,
-        {
-          uuid: randomUUID(),
-          direction: 'inbound',
-          kind: 'status',
-          agencyCode: agency.code,
-          sender: from,
-          recipients: [agency.code],
-          documentId,
-          messageId,
-          ...(headerText(message, MESSAGE_HEADERS.document)
-            ? { senderDocumentUuid: headerText(message, MESSAGE_HEADERS.document) }
-            : {}),
-          responseForUuid: placed.answered,
-          statusCode: header.statusCode,
-          metadata: packageMetadata(pkg),
-          package: message.body,
-          receivedAt: now,
-        },
-        [],
-      );
-      if (inserted === 'duplicate') return false;
-      // A 02's description is the rejection reason: worth showing. Other descriptions are content.
-      const detail = header.statusCode === '02' ? header.description : undefined;
-      await this.deliveryEvents.record(
-        tx,
-        placed.timelines.map((documentUuid) => ({
-          documentUuid,
-          recipient: from,
-          event: 'status' as const,
-          statusCode: header.statusCode,
-          ...(header.description !== undefined ? { detail: header.description } : {}),
-          messageId,
-          ...(placed.request ? { relatedDocumentUuid: placed.request } : {}),
-          occurredAt: now,
-        })),
-      );
-      await this.outbox.enqueue(tx, [
+    // A 02's description is the rejection reason: worth showing. Other descriptions are content.
+    const detail = header.statusCode === '02' ? header.description : undefined;
+    // The status, its timeline events and trace events: one statement, one commit.
+    const stored = await this.documents.store({
+      document: {
+        uuid: randomUUID(),
+        direction: 'inbound',
+        kind: 'status',
+        agencyCode: agency.code,
+        sender: from,
+        recipients: [agency.code],
+        documentId,
+        messageId,
+        ...(headerText(message, MESSAGE_HEADERS.document)
+          ? { senderDocumentUuid: headerText(message, MESSAGE_HEADERS.document) }
+          : {}),
+        responseForUuid: placed.answered,
+        statusCode: header.statusCode,
+        metadata: packageMetadata(pkg),
+        package: message.body,
+        receivedAt: now,
+      },
+      events: placed.timelines.map((documentUuid) => ({
+        documentUuid,
+        recipient: from,
+        event: 'status' as const,
+        statusCode: header.statusCode,
+        ...(header.description !== undefined ? { detail: header.description } : {}),
+        messageId,
+        ...(placed.request ? { relatedDocumentUuid: placed.request } : {}),
+        occurredAt: now,
+      })),
+      // The axis keeps the same timelines as this node: a 15/16 shows on the original as well as
+      // on the revocation or update it answers.
+      outbox: placed.timelines.map((documentUuid) =>
         this.traces.message({
           event: 'status',
-          documentUuid: placed.answered,
+          documentUuid,
           documentId,
           messageId,
           kind: 'status',
@@ -276,10 +265,9 @@ export class InboundService {
           ...(detail !== undefined ? { detail } : {}),
           occurredAt: now,
         }),
-      ]);
-      return true;
+      ),
     });
-    if (stored) this.signal.wake();
+    if (stored === 'inserted') this.signal.wake();
     return ACK;
   }
 
@@ -294,7 +282,7 @@ export class InboundService {
    * - the others (03…06) are about the document itself: the original.
    */
   private async placeStatus(
-    sent: DocumentRecord[],
+    sent: SentPackage[],
     from: string,
     statusCode: string,
   ): Promise<{ answered: string; timelines: string[]; request?: string }> {
@@ -302,18 +290,17 @@ export class InboundService {
     const candidates = addressed.length > 0 ? addressed : sent;
     const first = candidates[0];
     if (statusCode === '01' || statusCode === '02') {
-      for (const d of candidates) {
-        const events = await this.deliveryEvents.listFor(d.uuid);
-        const acknowledged = events.some(
-          (e) =>
-            e.event === 'status' &&
-            sameCode(e.recipient, from) &&
-            (e.statusCode === '01' || e.statusCode === '02'),
-        );
-        if (!acknowledged) return { answered: d.uuid, timelines: [d.uuid] };
-      }
+      // The usual case, one package with this DocumentId: it takes the status, nothing to look up.
+      const acknowledged =
+        candidates.length > 1
+          ? await this.deliveryEvents.acknowledged(
+              candidates.map((d) => d.uuid),
+              from,
+            )
+          : new Set<string>();
       const last = candidates[candidates.length - 1];
-      return { answered: last.uuid, timelines: [last.uuid] };
+      const answered = candidates.find((d) => !acknowledged.has(d.uuid)) ?? last;
+      return { answered: answered.uuid, timelines: [answered.uuid] };
     }
     if (statusCode === '15' || statusCode === '16') {
       // A replacement has a DocumentId of its own: its answer names it, not the replaced original.
@@ -410,7 +397,6 @@ export class InboundService {
     const senderHint = headerText(message, MESSAGE_HEADERS.from);
     const senderDocumentUuid = headerText(message, MESSAGE_HEADERS.document) ?? messageId;
     const rejection = this.rejection(agency, message, senderHint, senderDocumentUuid, refusal);
-    this.logger.warn(`Quarantined message ${messageId} for ${agency.code}: ${refusal.code}`);
     const stored = await this.transactor.run(async (tx) => {
       const inserted = await this.quarantine.insert(tx, {
         id: randomUUID(),
@@ -422,21 +408,23 @@ export class InboundService {
         package: message.body,
       });
       if (!inserted) return false;
-      if (rejection) await this.statuses.enqueue(tx, rejection);
-      await this.outbox.enqueue(tx, [
-        this.traces.message({
-          event: 'quarantined',
-          documentUuid: senderDocumentUuid,
-          messageId,
-          kind: headerText(message, MESSAGE_HEADERS.kind) === 'status' ? 'status' : 'edoc',
-          sender: senderHint ?? 'unknown',
-          recipient: agency.code,
-          detail: refusal.code,
-        }),
-      ]);
+      const quarantined = this.traces.message({
+        event: 'quarantined',
+        documentUuid: senderDocumentUuid,
+        messageId,
+        kind: headerText(message, MESSAGE_HEADERS.kind) === 'status' ? 'status' : 'edoc',
+        sender: senderHint ?? 'unknown',
+        recipient: agency.code,
+        detail: refusal.code,
+      });
+      if (rejection) await this.statuses.enqueue(tx, rejection, [quarantined]);
+      else await this.outbox.enqueue(tx, [quarantined]);
       return true;
     });
-    if (stored) this.signal.wake();
+    if (stored) {
+      this.logger.warn(`Quarantined message ${messageId} for ${agency.code}: ${refusal.code}`);
+      this.signal.wake();
+    }
     return ACK;
   }
 

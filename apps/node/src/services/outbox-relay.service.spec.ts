@@ -69,7 +69,7 @@ describe('OutboxRelay', () => {
 
     expect(await relay.relayOnce()).toBe(1);
 
-    expect(outbox.markSent).toHaveBeenCalledWith(TX, row().id);
+    expect(outbox.markSent).toHaveBeenCalledWith(TX, [row().id]);
     expect(events.record.mock.calls[0][1]).toEqual([
       expect.objectContaining({ documentUuid: 'doc-1', recipient: H41, event: 'published' }),
     ]);
@@ -83,7 +83,9 @@ describe('OutboxRelay', () => {
     const { relay, outbox, events } = await setUp();
     outbox.claimDue.mockResolvedValueOnce([row()]);
     await relay.relayOnce();
-    expect(outbox.markFailed).toHaveBeenCalledWith(TX, row().id, expect.stringContaining('UNROUTABLE'));
+    expect(outbox.markFailed).toHaveBeenCalledWith(TX, [
+      { id: row().id, error: expect.stringContaining('UNROUTABLE') },
+    ]);
     expect(outbox.markSent).not.toHaveBeenCalled();
     expect(outbox.reschedule).not.toHaveBeenCalled();
     expect(events.record.mock.calls[0][1][0]).toMatchObject({ event: 'failed', recipient: H41 });
@@ -112,9 +114,8 @@ describe('OutboxRelay', () => {
     outbox.claimDue.mockResolvedValueOnce([trace]);
     await relay.relayOnce();
     expect(outbox.reschedule).toHaveBeenCalledWith(
-      trace.id,
-      backoffMs(1),
-      expect.stringContaining('UNROUTABLE'),
+      [{ id: trace.id, delayMs: backoffMs(1), error: expect.stringContaining('UNROUTABLE') }],
+      TX,
     );
     expect(outbox.markFailed).not.toHaveBeenCalled();
   });
@@ -124,9 +125,60 @@ describe('OutboxRelay', () => {
     await bus.close();
     outbox.claimDue.mockResolvedValueOnce([row({ attempts: 3 })]);
     await relay.relayOnce();
-    expect(outbox.reschedule).toHaveBeenCalledWith(row().id, backoffMs(3), expect.any(String));
+    expect(outbox.reschedule).toHaveBeenCalledWith(
+      [{ id: row().id, delayMs: backoffMs(3), error: expect.any(String) }],
+      TX,
+    );
     expect(outbox.markSent).not.toHaveBeenCalled();
     expect(outbox.markFailed).not.toHaveBeenCalled();
+  });
+
+  it('publishes a batch concurrently and settles it in one transaction, one statement per kind of outcome', async () => {
+    const { relay, bus, outbox, events, transactor } = await setUp();
+    await bus.assertAgencyQueue(H41);
+    const ids = [1, 2, 3].map((n) => `3b9c0f5e-0000-4000-8000-00000000000${n}`);
+    const unroutable = row({ id: ids[2], routingKey: '000.00.00.X99', recipient: '000.00.00.X99' });
+    outbox.claimDue.mockResolvedValueOnce([row({ id: ids[0] }), row({ id: ids[1] }), unroutable]);
+
+    expect(await relay.relayOnce()).toBe(3);
+
+    expect(transactor.run).toHaveBeenCalledTimes(1);
+    expect(outbox.markSent).toHaveBeenCalledTimes(1);
+    expect(outbox.markSent).toHaveBeenCalledWith(TX, expect.arrayContaining([ids[0], ids[1]]));
+    expect(outbox.markFailed).toHaveBeenCalledWith(TX, [
+      { id: ids[2], error: expect.stringContaining('UNROUTABLE') },
+    ]);
+    expect(events.record).toHaveBeenCalledTimes(1);
+    expect(events.record.mock.calls[0][1].map((e: { event: string }) => e.event).sort()).toEqual([
+      'failed',
+      'published',
+      'published',
+    ]);
+    expect(outbox.enqueue).toHaveBeenCalledTimes(1);
+    expect(traceOf(outbox)).toHaveLength(3);
+    await bus.close();
+  });
+
+  it("reports no published step for a status package: it is not a document's delivery", async () => {
+    const { relay, bus, outbox, events } = await setUp();
+    await bus.assertAgencyQueue(H41);
+    outbox.claimDue.mockResolvedValueOnce([
+      row({
+        kind: 'status',
+        trace: {
+          documentUuid: 'doc-9',
+          documentId: 'D',
+          sender: H41,
+          recipient: '000.00.00.G22',
+          statusCode: '01',
+        },
+      }),
+    ]);
+    await relay.relayOnce();
+    expect(outbox.markSent).toHaveBeenCalledWith(TX, [row().id]);
+    expect(events.record).not.toHaveBeenCalled();
+    expect(outbox.enqueue).not.toHaveBeenCalled();
+    await bus.close();
   });
 
   it('backs off exponentially up to a minute', () => {

@@ -3,15 +3,28 @@ import { errorReason, MessageBus } from '@lienthong/bus';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import type { ClaimedOutboxMessage } from '../domain/outbox';
 import { DeliveryEventRepository } from '../repositories/delivery-event.repository';
-import { OutboxRepository } from '../repositories/outbox.repository';
+import { OutboxRepository, OutboxRetry } from '../repositories/outbox.repository';
 import { Transactor, Tx } from '../repositories/transactor';
 import { OutboxSignal } from './outbox-signal';
 import { TraceEventFactory } from './trace-event-factory';
 
-const BATCH = 64;
+/** Rows per cycle: published concurrently (the confirm channel pipelines them), settled in one transaction. */
+const BATCH = 100;
+/** Bodies held in memory by one cycle, at most (one row is always taken, however large). */
+const BATCH_BYTES = 32 * 1024 * 1024;
 /** Longer than the bus's confirm timeout (30 s), so a row is never published twice by one relay. */
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 60_000;
+const CLAIM = { limit: BATCH, leaseMs: LEASE_MS, maxBytes: BATCH_BYTES };
+
+/** What publishing one batch came to, to be written back in one transaction. */
+interface Settlement {
+  /** Confirmed and routed. */
+  sent: ClaimedOutboxMessage[];
+  /** Documents the broker returned: no queue for the recipient. */
+  failed: { row: ClaimedOutboxMessage; detail: string }[];
+  retries: OutboxRetry[];
+}
 
 export function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.max(0, attempts - 1));
@@ -58,23 +71,36 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.wakeUp?.();
   }
 
-  /** One batch: claim, publish concurrently (the confirm channel pipelines them), settle each. */
+  /** One batch on its own: claim, publish concurrently, settle (the loop also claims while it settles). */
   async relayOnce(): Promise<number> {
-    const rows = await this.outbox.claimDue(BATCH, LEASE_MS);
-    await Promise.all(rows.map((row) => this.deliver(row)));
+    const rows = await this.outbox.claimDue(CLAIM);
+    const settlement = await this.publishAll(rows);
+    await this.settleAndClaim(settlement, false);
     return rows.length;
   }
 
+  /**
+   * Each cycle settles the batch published in the previous one and claims the next batch in the
+   * same transaction: one commit per cycle, and the trace events that transaction enqueued
+   * (`published`, `failed`) travel in the very next batch.
+   */
   private async run(): Promise<void> {
-    while (this.running) {
+    let published: Settlement | undefined;
+    for (;;) {
       this.woken = false;
-      let claimed = 0;
+      let rows: ClaimedOutboxMessage[] = [];
       try {
-        claimed = await this.relayOnce();
+        rows = await this.settleAndClaim(published, this.running);
       } catch (error) {
         this.logger.warn(`Outbox relay cycle failed: ${errorReason(error)}`);
       }
-      if (claimed < BATCH && this.running && !this.woken) await this.idle();
+      published = undefined;
+      if (!this.running) break;
+      if (rows.length > 0) {
+        published = await this.publishAll(rows);
+        continue;
+      }
+      if (!this.woken) await this.idle();
     }
   }
 
@@ -90,7 +116,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }).finally(() => (this.wakeUp = undefined));
   }
 
-  private async deliver(row: ClaimedOutboxMessage): Promise<void> {
+  private async publishAll(rows: ClaimedOutboxMessage[]): Promise<Settlement> {
+    const settlement: Settlement = { sent: [], failed: [], retries: [] };
+    await Promise.all(rows.map((row) => this.publish(row, settlement)));
+    return settlement;
+  }
+
+  private async publish(row: ClaimedOutboxMessage, settlement: Settlement): Promise<void> {
     let routed: boolean;
     try {
       ({ routed } = await this.bus.publish({
@@ -102,72 +134,127 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         contentType: row.exchange === 'trace' ? 'application/json' : 'application/xml',
       }));
     } catch (error) {
-      await this.retryLater(row, errorReason(error));
+      settlement.retries.push(retry(row, errorReason(error)));
       return;
     }
-    try {
-      if (routed) {
-        await this.transactor.run(async (tx) => {
-          await this.outbox.markSent(tx, row.id);
-          await this.recordOutcome(tx, row, 'published');
-        });
-      } else if (row.exchange === 'trace') {
-        // The axis declares the trace queue; until it has, trace events wait here.
-        await this.retryLater(row, 'UNROUTABLE: no trace queue is bound yet');
-        return;
-      } else {
-        const detail = `UNROUTABLE: no queue for ${row.routingKey} on the bus`;
-        await this.transactor.run(async (tx) => {
-          await this.outbox.markFailed(tx, row.id, detail);
-          await this.recordOutcome(tx, row, 'failed', detail);
-        });
-      }
-    } catch (error) {
-      // The lease expires and the row is published again: at-least-once, never lost.
-      this.logger.warn(`Outbox row ${row.id} published but not settled: ${errorReason(error)}`);
-      return;
-    }
-    if (row.exchange === 'documents') this.wake(); // its trace event is due now
+    if (routed) settlement.sent.push(row);
+    // The axis declares the trace queue; until it has, trace events wait here.
+    else if (row.exchange === 'trace')
+      settlement.retries.push(retry(row, 'UNROUTABLE: no trace queue is bound yet'));
+    else settlement.failed.push({ row, detail: `UNROUTABLE: no queue for ${row.routingKey} on the bus` });
   }
 
-  private async recordOutcome(
-    tx: Tx,
-    row: ClaimedOutboxMessage,
-    event: 'published' | 'failed',
-    detail?: string,
-  ): Promise<void> {
-    if (row.exchange !== 'documents' || !row.trace) return;
-    if (row.kind === 'edoc' && row.documentUuid && row.recipient) {
-      await this.deliveryEvents.record(tx, [
-        {
-          documentUuid: row.documentUuid,
-          recipient: row.recipient,
+  /**
+   * Writes a published batch back (sent only now that the broker confirmed: a crash before this
+   * commit means publishing again, same message ids, never a loss) and claims the next batch.
+   */
+  private async settleAndClaim(
+    settlement: Settlement | undefined,
+    claimNext: boolean,
+  ): Promise<ClaimedOutboxMessage[]> {
+    const empty =
+      !settlement || settlement.sent.length + settlement.failed.length + settlement.retries.length === 0;
+    if (empty) return claimNext ? this.outbox.claimDue(CLAIM) : [];
+    let rows: ClaimedOutboxMessage[];
+    try {
+      rows = await this.transactor.run(async (tx) => {
+        await this.settle(tx, settlement);
+        return claimNext ? this.outbox.claimDue(CLAIM, tx) : [];
+      });
+    } catch (error) {
+      // Maybe one row the batch cannot settle: settle the others one by one.
+      this.logger.warn(`Outbox batch not settled, settling its rows one by one: ${errorReason(error)}`);
+      await this.settleEach(settlement);
+      return [];
+    }
+    if (!claimNext && hasOutcomeEvents(settlement)) this.wake(); // their trace events are due now
+    return rows;
+  }
+
+  private async settleEach(settlement: Settlement): Promise<void> {
+    const parts: Settlement[] = [
+      ...settlement.sent.map((row) => ({ sent: [row], failed: [], retries: [] })),
+      ...settlement.failed.map((f) => ({ sent: [], failed: [f], retries: [] })),
+      ...settlement.retries.map((r) => ({ sent: [], failed: [], retries: [r] })),
+    ];
+    for (const part of parts) {
+      try {
+        await this.transactor.run((tx) => this.settle(tx, part));
+      } catch (error) {
+        // The lease expires and the row is published again: at-least-once, never lost.
+        const id = part.sent[0]?.id ?? part.failed[0]?.row.id ?? part.retries[0]?.id;
+        this.logger.warn(`Outbox row ${id} not settled (its lease will expire): ${errorReason(error)}`);
+      }
+    }
+    if (hasOutcomeEvents(settlement)) this.wake();
+  }
+
+  private async settle(tx: Tx, settlement: Settlement): Promise<void> {
+    const { sent, failed, retries } = settlement;
+    if (sent.length > 0) {
+      await this.outbox.markSent(
+        tx,
+        sent.map((row) => row.id),
+      );
+    }
+    if (failed.length > 0) {
+      await this.outbox.markFailed(
+        tx,
+        failed.map((f) => ({ id: f.row.id, error: f.detail })),
+      );
+    }
+    if (retries.length > 0) await this.outbox.reschedule(retries, tx);
+    const outcomes = [
+      ...sent.map((row) => ({ row, event: 'published' as const, detail: undefined })),
+      ...failed.map((f) => ({ row: f.row, event: 'failed' as const, detail: f.detail })),
+    ].filter(({ row }) => reportsOutcome(row));
+    if (outcomes.length === 0) return;
+    const timeline = outcomes.filter(({ row }) => row.documentUuid && row.recipient);
+    if (timeline.length > 0) {
+      await this.deliveryEvents.record(
+        tx,
+        timeline.map(({ row, event, detail }) => ({
+          documentUuid: row.documentUuid!,
+          recipient: row.recipient!,
           event,
           ...(detail !== undefined ? { detail } : {}),
           messageId: row.id,
-        },
-      ]);
+        })),
+      );
     }
-    await this.outbox.enqueue(tx, [
-      this.traces.message({
-        event,
-        documentUuid: row.trace.documentUuid,
-        ...(row.trace.documentId !== undefined ? { documentId: row.trace.documentId } : {}),
-        messageId: row.id,
-        kind: row.kind === 'status' ? 'status' : 'edoc',
-        sender: row.trace.sender,
-        recipient: row.trace.recipient,
-        ...(row.trace.statusCode !== undefined ? { statusCode: row.trace.statusCode } : {}),
-        ...(detail !== undefined ? { detail: 'UNROUTABLE' } : {}),
+    await this.outbox.enqueue(
+      tx,
+      outcomes.map(({ row, event, detail }) => {
+        const trace = row.trace!;
+        return this.traces.message({
+          event,
+          documentUuid: trace.documentUuid,
+          ...(trace.documentId !== undefined ? { documentId: trace.documentId } : {}),
+          messageId: row.id,
+          kind: 'edoc',
+          sender: trace.sender,
+          recipient: trace.recipient,
+          ...(detail !== undefined ? { detail: 'UNROUTABLE' } : {}),
+        });
       }),
-    ]);
+    );
   }
+}
 
-  private async retryLater(row: ClaimedOutboxMessage, reason: string): Promise<void> {
-    try {
-      await this.outbox.reschedule(row.id, backoffMs(row.attempts), reason);
-    } catch (error) {
-      this.logger.warn(`Outbox row ${row.id} not rescheduled (its lease will expire): ${errorReason(error)}`);
-    }
-  }
+function retry(row: ClaimedOutboxMessage, error: string): OutboxRetry {
+  return { id: row.id, delayMs: backoffMs(row.attempts), error };
+}
+
+/**
+ * Documents report their `published`/`failed` step (timeline and trace event). Status packages do
+ * not: a trace event is about a document's delivery, and the axis refuses (dead-letters) a
+ * `published` carrying a status code, while a `failed` one would mark the document undelivered.
+ */
+function reportsOutcome(row: ClaimedOutboxMessage): boolean {
+  return row.exchange === 'documents' && row.kind === 'edoc' && row.trace !== undefined;
+}
+
+/** Settling documents enqueues their `published`/`failed` trace events. */
+function hasOutcomeEvents(settlement: Settlement): boolean {
+  return [...settlement.sent, ...settlement.failed.map((f) => f.row)].some(reportsOutcome);
 }

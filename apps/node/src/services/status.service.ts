@@ -167,9 +167,10 @@ export class StatusService {
     };
   }
 
-  async enqueue(tx: Tx, prepared: PreparedStatus): Promise<void> {
+  /** Stores the status and its outbox row; `alsoEnqueue` (trace events) rides in the same insert. */
+  async enqueue(tx: Tx, prepared: PreparedStatus, alsoEnqueue: NewOutboxMessage[] = []): Promise<void> {
     await this.documents.insert(tx, prepared.document, []);
-    await this.outbox.enqueue(tx, [prepared.message]);
+    await this.outbox.enqueue(tx, [prepared.message, ...alsoEnqueue]);
   }
 
   private sign(

@@ -1,21 +1,17 @@
 import { buildEdxml, parseEdxml } from '@lienthong/edxml';
 import { MESSAGE_HEADERS } from '@lienthong/protocol';
-import type { NewOutboxMessage } from '../domain/outbox';
+import type { DocumentWrite } from '../repositories/document.repository';
 import {
   agency,
   caller,
   edocPackage,
   fakeAgencies,
   fakeCrypto,
-  fakeDeliveryEvents,
   fakeDocuments,
-  fakeOutbox,
   fakeSignal,
-  fakeTransactor,
   fakeTrust,
   TEST_CONFIG,
   traceFactory,
-  TX,
 } from '../testing/unit-fakes';
 import { SubmitService } from './submit.service';
 import type { TrustStore } from './trust-store.service';
@@ -28,9 +24,6 @@ function setUp(options: { hosted?: string[]; directory?: string[] } = {}) {
   const deps = {
     agencies: fakeAgencies(...(options.hosted ?? [G22])),
     documents: fakeDocuments(),
-    outbox: fakeOutbox(),
-    events: fakeDeliveryEvents(),
-    transactor: fakeTransactor(),
     crypto: fakeCrypto(),
     trust: fakeTrust(...(options.directory ?? [G22, H41, H57])),
     signal: fakeSignal(),
@@ -38,9 +31,6 @@ function setUp(options: { hosted?: string[]; directory?: string[] } = {}) {
   const service = new SubmitService(
     deps.agencies,
     deps.documents,
-    deps.outbox,
-    deps.events,
-    deps.transactor,
     deps.crypto,
     deps.trust as unknown as TrustStore,
     traceFactory(),
@@ -67,7 +57,7 @@ describe('SubmitService', () => {
       code: 'AGENCY_NOT_PERMITTED',
     });
     expect(crypto.sign).not.toHaveBeenCalled();
-    expect(documents.insert).not.toHaveBeenCalled();
+    expect(documents.store).not.toHaveBeenCalled();
   });
 
   it('refuses recipients missing from the directory (422), listing them', async () => {
@@ -77,7 +67,7 @@ describe('SubmitService', () => {
       code: 'UNKNOWN_RECIPIENT',
       details: { recipients: [H57, '000.00.00.Z11'] },
     });
-    expect(documents.insert).not.toHaveBeenCalled();
+    expect(documents.store).not.toHaveBeenCalled();
   });
 
   it('asks the axis again before refusing a recipient registered since the last refresh', async () => {
@@ -89,7 +79,7 @@ describe('SubmitService', () => {
     });
     await expect(service.submit(caller(G22), xml(G22, [H41]))).resolves.toMatchObject({ recipients: [H41] });
     expect(trust.refreshAfterMiss).toHaveBeenCalledTimes(1);
-    expect(documents.insert).toHaveBeenCalledTimes(1);
+    expect(documents.store).toHaveBeenCalledTimes(1);
   });
 
   it("signs with the From agency's key, after adding DocumentId and the node's trace header", async () => {
@@ -106,14 +96,14 @@ describe('SubmitService', () => {
     expect(pkg.traceHeaderList.traceHeader[1].organId).toBe(G22);
   });
 
-  it('stores the signed bytes, one outbox row per recipient and a submitted trace each, in one transaction', async () => {
-    const { service, documents, outbox, events, transactor, signal, crypto } = setUp();
+  it('stores the signed bytes, one outbox row per recipient and a submitted trace each, in one write', async () => {
+    const { service, documents, signal, crypto } = setUp();
     const result = await service.submit(caller(G22), xml(G22, [H41, H57, H41]));
     expect(result.recipients).toEqual([H41, H57]);
-    expect(transactor.run).toHaveBeenCalledTimes(1);
+    expect(documents.store).toHaveBeenCalledTimes(1);
 
-    const [tx, stored] = documents.insert.mock.calls[0];
-    expect(tx).toBe(TX);
+    const [write] = documents.store.mock.calls[0] as [DocumentWrite];
+    const stored = write.document;
     expect(stored).toMatchObject({
       uuid: result.id,
       direction: 'outbound',
@@ -122,7 +112,7 @@ describe('SubmitService', () => {
     });
     expect(stored.package).toEqual(crypto.sign.mock.results[0].value);
 
-    const rows = outbox.enqueue.mock.calls[0][1] as NewOutboxMessage[];
+    const rows = write.outbox!;
     const documentRows = rows.filter((r) => r.exchange === 'documents');
     expect(documentRows.map((r) => r.routingKey)).toEqual([H41, H57]);
     expect(new Set(documentRows.map((r) => r.id)).size).toBe(2);
@@ -136,17 +126,16 @@ describe('SubmitService', () => {
       ['submitted', H41, documentRows[0].id],
       ['submitted', H57, documentRows[1].id],
     ]);
-    expect(events.record.mock.calls[0][1]).toHaveLength(2);
+    expect(write.events).toHaveLength(2);
     expect(signal.wake).toHaveBeenCalledTimes(1);
   });
 
   it('answers 409 for a DocumentId the agency already sent, and wakes nobody', async () => {
-    const { service, documents, outbox, signal } = setUp();
-    documents.insert.mockResolvedValueOnce('duplicate');
+    const { service, documents, signal } = setUp();
+    documents.store.mockResolvedValueOnce('duplicate');
     await expect(service.submit(caller(G22), xml(G22, [H41]))).rejects.toMatchObject({
       code: 'DOCUMENT_ALREADY_SENT',
     });
-    expect(outbox.enqueue).not.toHaveBeenCalled();
     expect(signal.wake).not.toHaveBeenCalled();
   });
 
@@ -158,7 +147,7 @@ describe('SubmitService', () => {
       metadata: JSON.stringify({ messageHeader: json.messageHeader }),
       files: [{ name: 'quyết-định.pdf', contentType: 'application/octet-stream', data: Buffer.from('%PDF') }],
     });
-    const attachments = documents.insert.mock.calls[0][2];
+    const { attachments } = documents.store.mock.calls[0][0] as DocumentWrite;
     expect(attachments).toEqual([
       expect.objectContaining({ index: 0, name: 'quyết-định.pdf', contentType: 'application/pdf', size: 4 }),
     ]);
@@ -211,7 +200,7 @@ describe('SubmitService', () => {
     };
 
     it("is linked to the original it names when this agency sent it, and shows on the original's timeline", async () => {
-      const { service, documents, events } = setUp();
+      const { service, documents } = setUp();
       // An earlier revocation repeats the DocumentId; the link goes to the document itself.
       documents.listSentByDocumentId.mockResolvedValue([
         sentOriginal,
@@ -220,11 +209,11 @@ describe('SubmitService', () => {
       const result = await service.submit(caller(G22), revocation());
       expect(documents.listSentByDocumentId).toHaveBeenCalledWith(G22, ORIGINAL_ID);
       expect(result).toMatchObject({ businessDocType: 1, originalId: sentOriginal.uuid });
-      expect(documents.insert.mock.calls[0][1]).toMatchObject({
+      expect((documents.store.mock.calls[0][0] as DocumentWrite).document).toMatchObject({
         businessDocType: 1,
         relatedDocumentUuid: sentOriginal.uuid,
       });
-      expect(events.record.mock.calls[0][1]).toEqual([
+      expect((documents.store.mock.calls[0][0] as DocumentWrite).events).toEqual([
         expect.objectContaining({ documentUuid: result.id, event: 'submitted', recipient: H41 }),
         expect.objectContaining({
           documentUuid: sentOriginal.uuid,
@@ -237,11 +226,12 @@ describe('SubmitService', () => {
     });
 
     it('goes out unlinked when the original is not known here', async () => {
-      const { service, documents, events } = setUp();
+      const { service, documents } = setUp();
       const result = await service.submit(caller(G22), revocation());
       expect(result.originalId).toBeUndefined();
-      expect(documents.insert.mock.calls[0][1].relatedDocumentUuid).toBeUndefined();
-      expect(events.record.mock.calls[0][1].map((e: { event: string }) => e.event)).toEqual(['submitted']);
+      const write = documents.store.mock.calls[0][0] as DocumentWrite;
+      expect(write.document.relatedDocumentUuid).toBeUndefined();
+      expect(write.events!.map((e) => e.event)).toEqual(['submitted']);
     });
   });
 });

@@ -19,11 +19,8 @@ import { NewDeliveryEvent, requestEventFor } from '../domain/delivery-event';
 import type { DocumentRecord } from '../domain/document';
 import type { PackageUpload, UploadedFile } from '../domain/package-upload';
 import { PackageCrypto } from '../ports/package-crypto';
-import { DeliveryEventRepository } from '../repositories/delivery-event.repository';
 import { DocumentRepository } from '../repositories/document.repository';
 import { HostedAgencyRepository } from '../repositories/hosted-agency.repository';
-import { OutboxRepository } from '../repositories/outbox.repository';
-import { Transactor } from '../repositories/transactor';
 import { notPermitted } from './caller-scope';
 import { documentMessage } from './document-message';
 import { OutboxSignal } from './outbox-signal';
@@ -55,16 +52,13 @@ export interface SubmitResult {
 
 /**
  * An agency's software hands in a document: it leaves signed by the agency, with one outbox row
- * per recipient, all stored in one transaction before the caller gets its answer.
+ * per recipient, all stored in one statement (atomic, one commit) before the caller gets its answer.
  */
 @Injectable()
 export class SubmitService {
   constructor(
     private readonly agencies: HostedAgencyRepository,
     private readonly documents: DocumentRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly deliveryEvents: DeliveryEventRepository,
-    private readonly transactor: Transactor,
     private readonly crypto: PackageCrypto,
     private readonly trust: TrustStore,
     private readonly traces: TraceEventFactory,
@@ -168,38 +162,36 @@ export class SubmitService {
       );
     }
 
-    await this.transactor.run(async (tx) => {
-      const inserted = await this.documents.insert(
-        tx,
-        {
-          uuid,
-          direction: 'outbound',
-          kind: 'edoc',
-          agencyCode: from,
-          sender: from,
-          recipients,
-          documentId,
-          businessDocType,
-          ...(original ? { relatedDocumentUuid: original.uuid } : {}),
-          code: documentCode(pkg),
-          subject: header.subject,
-          metadata: packageMetadata(pkg),
-          package: signed,
-        },
-        packageAttachments(pkg),
-      );
-      if (inserted === 'duplicate') {
-        throw AppError.conflict(
-          'DOCUMENT_ALREADY_SENT',
-          `${from} has already sent the document ${documentId}`,
-          {
-            documentId,
-          },
-        );
-      }
-      await this.outbox.enqueue(tx, [...messages, ...traceMessages]);
-      await this.deliveryEvents.record(tx, events);
+    // The document, its outbox rows, trace events and timeline: one statement, one commit.
+    const inserted = await this.documents.store({
+      document: {
+        uuid,
+        direction: 'outbound',
+        kind: 'edoc',
+        agencyCode: from,
+        sender: from,
+        recipients,
+        documentId,
+        businessDocType,
+        ...(original ? { relatedDocumentUuid: original.uuid } : {}),
+        code: documentCode(pkg),
+        subject: header.subject,
+        metadata: packageMetadata(pkg),
+        package: signed,
+      },
+      attachments: packageAttachments(pkg),
+      outbox: [...messages, ...traceMessages],
+      events,
     });
+    if (inserted === 'duplicate') {
+      throw AppError.conflict(
+        'DOCUMENT_ALREADY_SENT',
+        `${from} has already sent the document ${documentId}`,
+        {
+          documentId,
+        },
+      );
+    }
     this.signal.wake();
     return {
       id: uuid,

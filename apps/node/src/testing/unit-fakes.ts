@@ -4,7 +4,7 @@ import type { ApiCaller } from '../domain/api-key';
 import type { HostedAgency } from '../domain/hosted-agency';
 import type { PackageCrypto } from '../ports/package-crypto';
 import type { DeliveryEventRepository } from '../repositories/delivery-event.repository';
-import type { DocumentRepository } from '../repositories/document.repository';
+import type { DocumentRepository, DocumentWrite, InsertResult } from '../repositories/document.repository';
 import type { HostedAgencyRepository } from '../repositories/hosted-agency.repository';
 import type { OutboxRepository } from '../repositories/outbox.repository';
 import type { QuarantineRepository } from '../repositories/quarantine.repository';
@@ -74,8 +74,10 @@ export function fakeAgencies(...hosted: string[]): Mocked<HostedAgencyRepository
 export function fakeDocuments(): Mocked<DocumentRepository> {
   return {
     insert: jest.fn(() => Promise.resolve('inserted')),
+    store: jest.fn(() => Promise.resolve('inserted')),
     hasInboundMessage: jest.fn(() => Promise.resolve(false)),
     listSentByDocumentId: jest.fn(() => Promise.resolve([])),
+    listSentPackages: jest.fn(() => Promise.resolve([])),
     findReceivedOriginal: jest.fn(() => Promise.resolve(undefined)),
     listRelated: jest.fn(() => Promise.resolve([])),
     listStatusesAbout: jest.fn(() => Promise.resolve([])),
@@ -85,6 +87,26 @@ export function fakeDocuments(): Mocked<DocumentRepository> {
     readAttachment: jest.fn(() => Promise.resolve(undefined)),
     markTaken: jest.fn(() => Promise.resolve(true)),
   };
+}
+
+/**
+ * Makes `documents.store` (one atomic write) go through the fakes of its parts: the document and
+ * further documents through `insert`, then the outbox rows and timeline events, all with TX, so a
+ * spec can read what was written the same way whichever path wrote it.
+ */
+export function storeThroughParts(
+  documents: Mocked<DocumentRepository>,
+  outbox: Mocked<OutboxRepository>,
+  events: Mocked<DeliveryEventRepository>,
+): void {
+  documents.store.mockImplementation(async (write: DocumentWrite) => {
+    const first = (await documents.insert(TX, write.document, write.attachments ?? [])) as InsertResult;
+    if (first === 'duplicate') return first;
+    for (const d of write.documents ?? []) await documents.insert(TX, d, []);
+    if ((write.outbox ?? []).length > 0) await outbox.enqueue(TX, write.outbox);
+    if ((write.events ?? []).length > 0) await events.record(TX, write.events);
+    return first;
+  });
 }
 
 export function fakeOutbox(): Mocked<OutboxRepository> {
@@ -99,7 +121,11 @@ export function fakeOutbox(): Mocked<OutboxRepository> {
 }
 
 export function fakeDeliveryEvents(): Mocked<DeliveryEventRepository> {
-  return { record: jest.fn(() => Promise.resolve()), listFor: jest.fn(() => Promise.resolve([])) };
+  return {
+    record: jest.fn(() => Promise.resolve()),
+    listFor: jest.fn(() => Promise.resolve([])),
+    acknowledged: jest.fn(() => Promise.resolve(new Set<string>())),
+  };
 }
 
 export function fakeQuarantine(): Mocked<QuarantineRepository> {

@@ -4,9 +4,13 @@ import type { ApiKey } from '../../domain/api-key';
 import { ApiKeyEntity } from '../../entities/api-key.entity';
 import { ApiKeyMapper } from '../../mappers/api-key.mapper';
 import { ApiKeyRepository } from '../api-key.repository';
+import { TtlCache } from './ttl-cache';
 
 @Injectable()
 export class TypeOrmApiKeyRepository extends ApiKeyRepository {
+  // Looked up on every API request; disable() clears it, so a disabled key stops working at once here.
+  private readonly enabled = new TtlCache<ApiKey>(5_000);
+
   constructor(private readonly dataSource: DataSource) {
     super();
   }
@@ -19,9 +23,11 @@ export class TypeOrmApiKeyRepository extends ApiKeyRepository {
     await this.repo.insert(ApiKeyMapper.toEntity(key, keyHash));
   }
 
-  async findEnabledByHash(keyHash: string): Promise<ApiKey | undefined> {
-    const e = await this.repo.findOneBy({ keyHash, disabledAt: IsNull() });
-    return e ? ApiKeyMapper.toDomain(e) : undefined;
+  findEnabledByHash(keyHash: string): Promise<ApiKey | undefined> {
+    return this.enabled.get(keyHash, async () => {
+      const e = await this.repo.findOneBy({ keyHash, disabledAt: IsNull() });
+      return e ? ApiKeyMapper.toDomain(e) : undefined;
+    });
   }
 
   async list(): Promise<ApiKey[]> {
@@ -31,6 +37,7 @@ export class TypeOrmApiKeyRepository extends ApiKeyRepository {
 
   async disable(id: string, at: Date): Promise<ApiKey | undefined> {
     await this.repo.update({ id, disabledAt: IsNull() }, { disabledAt: at });
+    this.enabled.clear();
     const e = await this.repo.findOneBy({ id });
     return e ? ApiKeyMapper.toDomain(e) : undefined;
   }

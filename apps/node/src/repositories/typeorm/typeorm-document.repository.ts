@@ -1,12 +1,98 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { DocumentRecord, NewDocument, StoredAttachment } from '../../domain/document';
 import { AttachmentEntity } from '../../entities/attachment.entity';
 import { DocumentEntity } from '../../entities/document.entity';
-import { DocumentMapper } from '../../mappers/document.mapper';
-import { DocumentRepository, DocumentScope, InsertResult, ListOptions } from '../document.repository';
+import { DocumentMapper, DocumentRow } from '../../mappers/document.mapper';
+import {
+  DocumentRepository,
+  DocumentScope,
+  DocumentWrite,
+  InsertResult,
+  ListOptions,
+  SentPackage,
+} from '../document.repository';
 import type { Tx } from '../transactor';
+import { deliveryEventRows, execute, insertRows, json, OUTBOX_ROWS, SqlParams, TableShape } from './sql';
+
+const DOCUMENT_ROWS: TableShape<DocumentEntity> = {
+  table: 'document',
+  columns: [
+    ['uuid', 'uuid'],
+    ['direction', 'text'],
+    ['kind', 'text'],
+    ['agency_code', 'text'],
+    ['sender', 'text'],
+    ['recipients', 'text[]'],
+    ['document_id', 'text'],
+    ['message_id', 'text'],
+    ['sender_document_uuid', 'text'],
+    ['response_for_uuid', 'uuid'],
+    ['related_document_uuid', 'uuid'],
+    ['business_doc_type', 'smallint'],
+    ['status_code', 'text'],
+    ['code', 'text'],
+    ['subject', 'text'],
+    ['metadata', 'jsonb'],
+    ['package', 'bytea'],
+    ['package_sha256', 'text'],
+    ['package_size', 'integer'],
+    ['received_at', 'timestamptz'],
+    ['created_at', 'timestamptz'],
+  ],
+  row: (e) => [
+    e.uuid,
+    e.direction,
+    e.kind,
+    e.agencyCode,
+    e.sender,
+    e.recipients,
+    e.documentId,
+    e.messageId,
+    e.senderDocumentUuid,
+    e.responseForUuid,
+    e.relatedDocumentUuid,
+    e.businessDocType,
+    e.statusCode,
+    e.code,
+    e.subject,
+    json(e.metadata),
+    e.package,
+    e.packageSha256,
+    e.packageSize,
+    e.receivedAt,
+    e.createdAt,
+  ],
+};
+
+const ATTACHMENT_ROWS: TableShape<{ documentUuid: string; attachment: StoredAttachment }> = {
+  table: 'attachment',
+  columns: [
+    ['document_uuid', 'uuid'],
+    ['index', 'integer'],
+    ['content_id', 'text'],
+    ['name', 'text'],
+    ['content_type', 'text'],
+    ['description', 'text'],
+    ['size', 'integer'],
+    ['data', 'bytea'],
+  ],
+  row: ({ documentUuid, attachment: a }) => [
+    documentUuid,
+    a.index,
+    a.contentId,
+    a.name,
+    a.contentType,
+    a.description ?? null,
+    a.size,
+    a.data,
+  ],
+};
+
+/** Every column but the package. */
+const RECORD_COLUMNS = `uuid, direction, kind, agency_code, sender, recipients, document_id, message_id,
+  sender_document_uuid, response_for_uuid, related_document_uuid, business_doc_type, status_code, code,
+  subject, metadata, package_sha256, package_size, received_at, taken_at, created_at`;
 
 @Injectable()
 export class TypeOrmDocumentRepository extends DocumentRepository {
@@ -18,25 +104,50 @@ export class TypeOrmDocumentRepository extends DocumentRepository {
     return this.dataSource.getRepository(DocumentEntity);
   }
 
-  async insert(tx: Tx, document: NewDocument, attachments: StoredAttachment[]): Promise<InsertResult> {
-    const result = await tx
-      .createQueryBuilder()
-      .insert()
-      .into(DocumentEntity)
-      .values(DocumentMapper.toEntity(document, new Date()) as QueryDeepPartialEntity<DocumentEntity>)
-      .orIgnore()
-      .returning(['uuid'])
-      .execute();
-    if ((result.raw as unknown[]).length === 0) return 'duplicate';
-    if (attachments.length > 0) {
-      await tx.insert(
-        AttachmentEntity,
-        attachments.map((a) =>
-          DocumentMapper.attachmentToEntity(document.uuid, a),
-        ) as QueryDeepPartialEntity<AttachmentEntity>[],
-      );
-    }
-    return 'inserted';
+  insert(tx: Tx, document: NewDocument, attachments: StoredAttachment[]): Promise<InsertResult> {
+    return this.store({ document, attachments }, tx);
+  }
+
+  /**
+   * One statement: the document first (ON CONFLICT DO NOTHING), then everything else of the write
+   * only if that row went in. Data-modifying CTEs run in one snapshot and the foreign keys are
+   * checked at the end of the statement, so rows may reference the document inserted beside them.
+   */
+  async store(write: DocumentWrite, tx?: Tx): Promise<InsertResult> {
+    const { document } = write;
+    const now = new Date();
+    const params = new SqlParams();
+    const head = DocumentMapper.toEntity(document, now);
+    // An inbound message id already quarantined is a redelivery too: stored once, one way or the
+    // other (the quarantine insert checks the other way round).
+    const quarantined =
+      document.direction === 'inbound' && document.messageId !== undefined
+        ? `NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.agency_code = ${params.slot(document.agencyCode, 'text')}
+             AND q.message_id = ${params.slot(document.messageId, 'text')})`
+        : undefined;
+    const sql = insertRows(DOCUMENT_ROWS, [head], params, quarantined);
+    const parts = [`w_head AS (${sql} ON CONFLICT DO NOTHING RETURNING uuid)`];
+    const stored = 'EXISTS (SELECT 1 FROM w_head)';
+    // CTE names differ from the tables': inside the statement a CTE would hide its table.
+    const also = (name: string, statement: string) => parts.push(`${name} AS (${statement})`);
+    const attachments = (write.attachments ?? []).map((attachment) => ({
+      documentUuid: document.uuid,
+      attachment,
+    }));
+    const documents = (write.documents ?? []).map((d) => DocumentMapper.toEntity(d, now));
+    const outbox = write.outbox ?? [];
+    const events = write.events ?? [];
+    if (attachments.length > 0)
+      also('w_attachments', insertRows(ATTACHMENT_ROWS, attachments, params, stored));
+    if (documents.length > 0) also('w_documents', insertRows(DOCUMENT_ROWS, documents, params, stored));
+    if (outbox.length > 0) also('w_outbox', insertRows(OUTBOX_ROWS, outbox, params, stored));
+    if (events.length > 0) also('w_events', insertRows(deliveryEventRows(now), events, params, stored));
+    const rows = await execute(
+      tx ?? this.dataSource,
+      `WITH ${parts.join(', ')} SELECT uuid FROM w_head`,
+      params.values,
+    );
+    return rows.length === 0 ? 'duplicate' : 'inserted';
   }
 
   hasInboundMessage(agencyCode: string, messageId: string): Promise<boolean> {
@@ -44,11 +155,35 @@ export class TypeOrmDocumentRepository extends DocumentRepository {
   }
 
   async listSentByDocumentId(agencyCode: string, documentId: string): Promise<DocumentRecord[]> {
-    const rows = await this.repo.find({
-      where: { agencyCode, documentId, direction: 'outbound', kind: 'edoc' },
-      order: { createdAt: 'ASC', uuid: 'ASC' },
-    });
-    return rows.map((e) => DocumentMapper.toRecord(e));
+    const rows = await execute<DocumentRow>(
+      this.dataSource,
+      `SELECT ${RECORD_COLUMNS} FROM document
+        WHERE agency_code = $1 AND document_id = $2 AND direction = 'outbound' AND kind = 'edoc'
+        ORDER BY created_at, uuid`,
+      [agencyCode, documentId],
+    );
+    return rows.map((row) => DocumentMapper.rowToRecord(row));
+  }
+
+  async listSentPackages(agencyCode: string, documentId: string): Promise<SentPackage[]> {
+    const rows = await execute<{
+      uuid: string;
+      recipients: string[];
+      business_doc_type: number | null;
+      related_document_uuid: string | null;
+    }>(
+      this.dataSource,
+      `SELECT uuid, recipients, business_doc_type, related_document_uuid FROM document
+        WHERE agency_code = $1 AND document_id = $2 AND direction = 'outbound' AND kind = 'edoc'
+        ORDER BY created_at, uuid`,
+      [agencyCode, documentId],
+    );
+    return rows.map((r) => ({
+      uuid: r.uuid,
+      recipients: r.recipients,
+      ...(r.business_doc_type !== null ? { businessDocType: r.business_doc_type } : {}),
+      ...(r.related_document_uuid !== null ? { relatedDocumentUuid: r.related_document_uuid } : {}),
+    }));
   }
 
   async findReceivedOriginal(

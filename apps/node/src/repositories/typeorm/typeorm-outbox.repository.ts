@@ -1,32 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { ClaimedOutboxMessage, NewOutboxMessage } from '../../domain/outbox';
-import { OutboxEntity } from '../../entities/outbox.entity';
 import { ClaimedOutboxRow, OutboxMapper } from '../../mappers/outbox.mapper';
-import { OutboxBacklog, OutboxRepository } from '../outbox.repository';
+import {
+  OutboxBacklog,
+  OutboxClaim,
+  OutboxFailure,
+  OutboxRepository,
+  OutboxRetry,
+} from '../outbox.repository';
 import type { Tx } from '../transactor';
+import { execute, insertRows, OUTBOX_ROWS, SqlParams } from './sql';
 
 // The lease is taken in the same statement that picks the rows, and SKIP LOCKED lets several
 // relays (or a relay and a slow predecessor) share the table without waiting on each other.
+// Rows are taken in order while the bodies before them stay under the byte budget.
 const CLAIM_SQL = `
   WITH due AS (
-    SELECT id FROM outbox
-     WHERE state = 'pending' AND next_attempt_at <= now()
-       AND (lease_until IS NULL OR lease_until < now())
-     ORDER BY next_attempt_at, created_at
+    SELECT o.id, o.next_attempt_at, o.created_at,
+           COALESCE(octet_length(o.payload), d.package_size, 0) AS size
+      FROM outbox o LEFT JOIN document d ON d.uuid = o.document_uuid
+     WHERE o.state = 'pending' AND o.next_attempt_at <= now()
+       AND (o.lease_until IS NULL OR o.lease_until < now())
+     ORDER BY o.next_attempt_at, o.created_at
      LIMIT $1
-     FOR UPDATE SKIP LOCKED
+     FOR UPDATE OF o SKIP LOCKED
+  ), budget AS (
+    SELECT id, sum(size) OVER (ORDER BY next_attempt_at, created_at, id) - size AS before FROM due
   ), claimed AS (
     UPDATE outbox o
        SET lease_until = now() + ($2 * interval '1 millisecond'), attempts = o.attempts + 1
-      FROM due WHERE o.id = due.id
+      FROM budget b WHERE o.id = b.id AND b.before < $3
     RETURNING o.*
   )
   SELECT c.id, c.exchange, c.routing_key, c.kind, c.document_uuid, c.recipient, c.headers,
          c.trace_context, c.attempts, c.created_at, COALESCE(c.payload, d.package) AS body
     FROM claimed c LEFT JOIN document d ON d.uuid = c.document_uuid
-   ORDER BY c.created_at`;
+   ORDER BY c.next_attempt_at, c.created_at`;
 
 @Injectable()
 export class TypeOrmOutboxRepository extends OutboxRepository {
@@ -36,38 +46,51 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
 
   async enqueue(tx: Tx, messages: NewOutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const now = new Date();
-    await tx.insert(
-      OutboxEntity,
-      messages.map((m) => OutboxMapper.toEntity(m, now)) as QueryDeepPartialEntity<OutboxEntity>[],
-    );
+    const params = new SqlParams();
+    await execute(tx, insertRows(OUTBOX_ROWS, messages, params), params.values);
   }
 
-  async claimDue(limit: number, leaseMs: number): Promise<ClaimedOutboxMessage[]> {
-    const rows: ClaimedOutboxRow[] = await this.dataSource.query(CLAIM_SQL, [limit, leaseMs]);
+  async claimDue(claim: OutboxClaim, tx?: Tx): Promise<ClaimedOutboxMessage[]> {
+    if (claim.limit <= 0) return [];
+    const rows = await execute<ClaimedOutboxRow>(tx ?? this.dataSource, CLAIM_SQL, [
+      claim.limit,
+      claim.leaseMs,
+      claim.maxBytes,
+    ]);
     return rows.map((row) => OutboxMapper.claimedToDomain(row));
   }
 
-  async markSent(tx: Tx, id: string): Promise<void> {
-    await tx.query(
-      `UPDATE outbox SET state = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL WHERE id = $1`,
-      [id],
+  async markSent(tx: Tx, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await execute(
+      tx,
+      `UPDATE outbox SET state = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL
+        WHERE id = ANY($1::uuid[])`,
+      [ids],
     );
   }
 
-  async markFailed(tx: Tx, id: string, error: string): Promise<void> {
-    await tx.query(`UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = $2 WHERE id = $1`, [
-      id,
-      error,
-    ]);
+  async markFailed(tx: Tx, failures: OutboxFailure[]): Promise<void> {
+    if (failures.length === 0) return;
+    await execute(
+      tx,
+      `UPDATE outbox o SET state = 'failed', lease_until = NULL, last_error = f.error
+         FROM unnest($1::uuid[], $2::text[]) AS f(id, error)
+        WHERE o.id = f.id`,
+      [failures.map((f) => f.id), failures.map((f) => f.error)],
+    );
   }
 
-  async reschedule(id: string, delayMs: number, error: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE outbox
-          SET next_attempt_at = now() + ($2 * interval '1 millisecond'), lease_until = NULL, last_error = $3
-        WHERE id = $1 AND state = 'pending'`,
-      [id, delayMs, error],
+  async reschedule(retries: OutboxRetry[], tx?: Tx): Promise<void> {
+    if (retries.length === 0) return;
+    await execute(
+      tx ?? this.dataSource,
+      `UPDATE outbox o
+          SET next_attempt_at = now() + (r.delay_ms * interval '1 millisecond'), lease_until = NULL,
+              last_error = r.error
+         FROM unnest($1::uuid[], $2::float8[], $3::text[]) AS r(id, delay_ms, error)
+        WHERE o.id = r.id AND o.state = 'pending'`,
+      [retries.map((r) => r.id), retries.map((r) => r.delayMs), retries.map((r) => r.error)],
     );
   }
 

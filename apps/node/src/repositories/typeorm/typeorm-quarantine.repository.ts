@@ -4,6 +4,7 @@ import type { NewQuarantineEntry } from '../../domain/quarantine';
 import { QuarantineEntity } from '../../entities/quarantine.entity';
 import { QuarantineRepository } from '../quarantine.repository';
 import type { Tx } from '../transactor';
+import { execute } from './sql';
 
 @Injectable()
 export class TypeOrmQuarantineRepository extends QuarantineRepository {
@@ -12,24 +13,25 @@ export class TypeOrmQuarantineRepository extends QuarantineRepository {
   }
 
   async insert(tx: Tx, entry: NewQuarantineEntry): Promise<boolean> {
-    const result = await tx
-      .createQueryBuilder()
-      .insert()
-      .into(QuarantineEntity)
-      .values({
-        id: entry.id,
-        agencyCode: entry.agencyCode,
-        messageId: entry.messageId,
-        senderHint: entry.senderHint ?? null,
-        reasonCode: entry.reasonCode,
-        reason: entry.reason,
-        package: entry.package,
-        receivedAt: new Date(),
-      })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    return (result.raw as unknown[]).length > 0;
+    // A message id already stored as a document is a redelivery too (see the document insert).
+    const inserted = await execute(
+      tx,
+      `INSERT INTO quarantine (id, agency_code, message_id, sender_hint, reason_code, reason, package, received_at)
+       SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::bytea, now()
+        WHERE NOT EXISTS (SELECT 1 FROM document d
+                           WHERE d.agency_code = $2 AND d.message_id = $3 AND d.direction = 'inbound')
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        entry.id,
+        entry.agencyCode,
+        entry.messageId,
+        entry.senderHint ?? null,
+        entry.reasonCode,
+        entry.reason,
+        entry.package,
+      ],
+    );
+    return inserted.length > 0;
   }
 
   has(agencyCode: string, messageId: string): Promise<boolean> {
