@@ -1,7 +1,7 @@
-import { KeyObject, createHash, sign as rsaSign } from 'crypto';
+import { KeyObject, sign as rsaSign } from 'crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import { decodeXmlBytes, parseXmlSecurely, XmlLimits } from '@lienthong/xml';
-import { exclusiveC14n } from './c14n';
+import { exclusiveC14n, exclusiveC14nDigest } from './c14n';
 import { parseCertificate } from './certificate';
 import {
   allElements,
@@ -93,7 +93,7 @@ export function signEdxmlPackage(xml: string | Uint8Array, options: SignEdxmlOpt
     );
   }
 
-  const digest = createHash('sha256').update(exclusiveC14n(doc.documentElement), 'utf8').digest('base64');
+  const digest = exclusiveC14nDigest(doc.documentElement, null, 'sha256').toString('base64');
   const signatureXml =
     `<Signature xmlns="${XMLDSIG_NS}"><SignedInfo>` +
     `<CanonicalizationMethod Algorithm="${XMLDSIG.excC14n}"/>` +

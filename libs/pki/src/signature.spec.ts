@@ -2,8 +2,9 @@ import { XmlInputError, parseXmlSecurely } from '@lienthong/xml';
 import { SignedXml } from 'xml-crypto';
 import { edxmlPackage, G22, H41, makeTestPki, vnTimestamp } from '../testing/fixtures';
 import { createRootCa, issueAgencyCertificate } from './ca';
+import { exclusiveC14n } from './c14n';
 import { createCrl } from './crl';
-import { elementChildren } from './edxml-dom';
+import { elementChildren, XMLDSIG_NS } from './edxml-dom';
 import { loadPrivateKey } from './keys';
 import { signEdxmlPackage } from './sign';
 import { SignatureVerification, verifyEdxmlSignature, VerifyEdxmlOptions } from './verify';
@@ -227,6 +228,21 @@ describe('verifyEdxmlSignature', () => {
     expect(report.signedXml).toContain('Kế hoạch kết nối liên thông văn bản &amp; "điện tử"');
     expect(report.signedXml).not.toContain('Signature');
     expect(report.signedXml).not.toContain('<!--');
+  });
+
+  it('hands back the verified DOM without its Signature when asked: the very content of signedXml', () => {
+    const report = verify(signed, { keepSignedDocument: true });
+    expect(report.valid).toBe(true);
+    const doc = report.signedDocument!;
+    expect(doc.getElementsByTagNameNS(XMLDSIG_NS, 'Signature')).toHaveLength(0);
+    const plain = verify(signed);
+    expect(plain.signedDocument).toBeUndefined();
+    expect(exclusiveC14n(doc.documentElement)).toBe(plain.signedXml);
+    // signedXml is still there for whoever reads it (computed then), and JSON shows it.
+    expect(report.signedXml).toBe(plain.signedXml);
+    const tampered = verify(once(signed, 'Kế hoạch', 'Kê hoạch'), { keepSignedDocument: true });
+    expect(tampered.valid).toBe(false);
+    expect(tampered.signedDocument).toBeUndefined();
   });
 
   it('uses the verification time when the sender left no trace header', () => {

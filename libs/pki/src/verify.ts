@@ -1,6 +1,6 @@
 import { createHash, KeyObject, timingSafeEqual, verify as cryptoVerify } from 'crypto';
 import { parseXmlSecurely, XmlLimits } from '@lienthong/xml';
-import { exclusiveC14n } from './c14n';
+import { exclusiveC14n, exclusiveC14nDigest } from './c14n';
 import { CertSummary, KeyUsageName, parseCertificate, ParsedCertificate } from './certificate';
 import { ChainProblemCode, Problem, RevocationStatus, validateCertificateChain } from './chain';
 import { ParsedCrl } from './crl';
@@ -42,7 +42,9 @@ export interface VerifyEdxmlOptions {
   requiredKeyUsage?: readonly KeyUsageName[];
   /**
    * When valid, also hand back the verified DOM as `signedDocument`, so a caller that reads the
-   * content does not parse `signedXml` a second time.
+   * content does not parse `signedXml` a second time. `signedXml` is then only computed if read,
+   * and the digest is taken as the canonical form is produced: a large package is never held
+   * twice more in memory as text.
    */
   keepSignedDocument?: boolean;
 }
@@ -171,7 +173,12 @@ export function verifyEdxmlSignature(
 
   let crypto: CryptoResult;
   try {
-    crypto = checkCryptography(doc, inspection.signature, cert.publicKey);
+    crypto = checkCryptography(
+      doc,
+      inspection.signature,
+      cert.publicKey,
+      options.keepSignedDocument !== true,
+    );
   } catch (error) {
     report.problems.push({
       code: 'SIGNATURE_STRUCTURE',
@@ -218,12 +225,18 @@ export function verifyEdxmlSignature(
   if (report.problems.length === 0) {
     report.valid = true;
     report.verdict = 'valid';
-    report.signedXml = crypto.signedXml;
     if (options.keepSignedDocument) {
       // The digest covers the whole document but this Signature (enveloped-signature transform):
       // without it, the DOM holds exactly the signed content, nothing an attacker could add.
       inspection.signature.parentNode?.removeChild(inspection.signature);
       report.signedDocument = doc;
+      let signedXml: string | undefined;
+      Object.defineProperty(report, 'signedXml', {
+        enumerable: true,
+        get: () => (signedXml ??= exclusiveC14n(doc.documentElement)),
+      });
+    } else {
+      report.signedXml = crypto.signedXml;
     }
   }
   return report;
@@ -258,7 +271,12 @@ const HASHES: Record<string, string> = {
  * compute (a test compares them), without its re-parse, deep clone and whole-document XPath scans,
  * which cost ~4 ms for a 4 KB package.
  */
-function checkCryptography(doc: Document, signature: Element, publicKey: KeyObject): CryptoResult {
+function checkCryptography(
+  doc: Document,
+  signature: Element,
+  publicKey: KeyObject,
+  keepSignedXml: boolean,
+): CryptoResult {
   const [signedInfo, signatureValueElement] = elementChildren(signature);
   const [, signatureMethod, reference] = elementChildren(signedInfo);
   const [, digestMethod, digestValueElement] = elementChildren(reference);
@@ -266,8 +284,12 @@ function checkCryptography(doc: Document, signature: Element, publicKey: KeyObje
   const digestValue = ownText(digestValueElement).replace(/\s+/g, '');
   const problems: Problem<VerificationProblemCode>[] = [];
 
-  const signedXml = exclusiveC14n(doc.documentElement, signature);
-  const digest = createHash(HASHES[digestAlgorithm]).update(signedXml, 'utf8').digest();
+  const hashName = HASHES[digestAlgorithm];
+  const signedXml = keepSignedXml ? exclusiveC14n(doc.documentElement, signature) : undefined;
+  const digest =
+    signedXml !== undefined
+      ? createHash(hashName).update(signedXml, 'utf8').digest()
+      : exclusiveC14nDigest(doc.documentElement, signature, hashName);
   const expected = Buffer.from(digestValue, 'base64');
   const digestOk = digest.length === expected.length && timingSafeEqual(digest, expected);
   if (!digestOk) {
@@ -295,7 +317,9 @@ function checkCryptography(doc: Document, signature: Element, publicKey: KeyObje
   const references = [
     { uri: reference.getAttribute('URI') ?? '', digestAlgorithm, digestValue, valid: digestOk },
   ];
-  return problems.length === 0 ? { problems, references, signedXml } : { problems, references };
+  return problems.length === 0 && signedXml !== undefined
+    ? { problems, references, signedXml }
+    : { problems, references };
 }
 
 function signingTimeOf(

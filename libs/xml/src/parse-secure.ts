@@ -2,6 +2,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { SaxesParser } from 'saxes';
 import { DEFAULT_XML_LIMITS, XmlLimits } from './limits';
 import { XmlInputError, XmlPosition } from './xml-input.error';
+import './xmldom-regexp-cache';
 
 const BOM = '\ufeff';
 // Producers in the wild use these prefixes without declaring them (`xlink:href`, and `edXML:` on

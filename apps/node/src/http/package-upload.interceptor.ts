@@ -66,10 +66,16 @@ export function tooLarge(limit: number): AppError {
 }
 
 function readBody(request: Request, limit: number): Promise<Buffer> {
+  // With a Content-Length (already checked against the limit) the body is copied into one buffer
+  // of that size as it arrives, instead of being held twice while chunks are concatenated.
+  const declared = Number(request.headers['content-length']);
+  const expected = Number.isSafeInteger(declared) && declared > 0 ? declared : undefined;
   return new Promise((resolve, reject) => {
+    let whole: Buffer | undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
+      const at = size;
       size += chunk.length;
       if (size > limit) {
         request.off('data', onData);
@@ -77,11 +83,22 @@ function readBody(request: Request, limit: number): Promise<Buffer> {
         reject(tooLarge(limit));
         return;
       }
+      if (expected !== undefined && chunks.length === 0 && size <= expected) {
+        whole ??= Buffer.allocUnsafe(expected);
+        chunk.copy(whole, at);
+        return;
+      }
+      // More than announced: carry on with chunks.
+      if (whole) {
+        chunks.push(whole.subarray(0, at));
+        whole = undefined;
+      }
       chunks.push(chunk);
     };
     request.on('data', onData);
     request.once('end', () => {
-      if (size <= limit) resolve(Buffer.concat(chunks, size));
+      if (size > limit) return;
+      resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks, size));
     });
     request.once('error', reject);
   });

@@ -1,7 +1,7 @@
 import type { BusExchange } from '@lienthong/bus';
 import type { ClaimedOutboxMessage, OutboxKind, OutboxTraceContext } from '../domain/outbox';
 
-/** A claimed row as the claim query returns it (snake_case, body joined from the document). */
+/** A claimed row as the claim query returns it (snake_case, body joined from the document, or read after). */
 export interface ClaimedOutboxRow {
   id: string;
   exchange: string;

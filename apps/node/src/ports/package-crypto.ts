@@ -20,8 +20,11 @@ export interface Signer {
 }
 
 export type Verification =
-  /** `signedDocument`, when given, is `signedXml` already parsed: read it instead of parsing again. */
-  | { valid: true; signedXml: string; signedDocument?: Document }
+  /**
+   * `content`: what the signature covers, as a DOM (the verified document without its Signature)
+   * or as its canonical text. Read that, never the input.
+   */
+  | { valid: true; content: Document | string }
   /** `transient`: the package may be fine; our trust material is not (a stale CRL). Retry, do not quarantine. */
   | { valid: false; transient: boolean; code: string; reason: string };
 
@@ -33,9 +36,6 @@ export abstract class PackageCrypto {
   abstract checkCertificate(certificatePem: string, keyPem: string, agencyCode: string): CertificateInfo;
   /** Signs the package (replacing any signature it carries) as the agency. */
   abstract sign(xml: string, signer: Signer): Buffer;
-  /**
-   * On success, `signedXml` (and `signedDocument`, the same as a DOM) is the content the signature
-   * covers: read that, never the input.
-   */
+  /** On success, `content` is what the signature covers: read that, never the input. */
   abstract verify(pkg: Buffer, trust: TrustMaterial): Verification;
 }

@@ -95,13 +95,8 @@ export class PkiPackageCrypto extends PackageCrypto {
         return { valid: false, transient: false, code: error.code, reason: error.message };
       throw error;
     }
-    if (report.valid && report.signedXml !== undefined) {
-      return {
-        valid: true,
-        signedXml: report.signedXml,
-        ...(report.signedDocument ? { signedDocument: report.signedDocument } : {}),
-      };
-    }
+    // The DOM, not signedXml: reading that property would build the canonical text for nothing.
+    if (report.valid && report.signedDocument) return { valid: true, content: report.signedDocument };
     const problems =
       report.problems.length > 0
         ? report.problems

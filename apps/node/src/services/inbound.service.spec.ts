@@ -106,7 +106,7 @@ describe('InboundService', () => {
   it('stores a verified document as received, and queues a signed status 01 and a delivered event with it', async () => {
     const { service, documents, crypto, outbox, transactor, signal } = setUp();
     const xml = documentXml();
-    crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+    crypto.verify.mockReturnValue({ valid: true, content: xml });
     const body = Buffer.from(`<!-- exact bytes -->${xml}`);
 
     await expect(service.handle(H41, message('', { body }))).resolves.toEqual({ action: 'ack' });
@@ -141,7 +141,7 @@ describe('InboundService', () => {
 
   it('parses the signed content the verifier returned, not the received bytes', async () => {
     const { service, documents, crypto } = setUp();
-    crypto.verify.mockReturnValue({ valid: true, signedXml: documentXml() });
+    crypto.verify.mockReturnValue({ valid: true, content: documentXml() });
     const decoy = buildEdxml(edocPackage(G22, [H41], { subject: 'Nội dung giả mạo' }));
     await service.handle(H41, message(decoy));
     expect(documents.insert.mock.calls[0][1].subject).toBe('Kế hoạch');
@@ -176,7 +176,7 @@ describe('InboundService', () => {
 
   it('quarantines a document not addressed to the agency', async () => {
     const { service, quarantine, crypto } = setUp();
-    crypto.verify.mockReturnValue({ valid: true, signedXml: documentXml([H57]) });
+    crypto.verify.mockReturnValue({ valid: true, content: documentXml([H57]) });
     await service.handle(H41, message(documentXml([H57])));
     expect(quarantine.insert.mock.calls[0][1].reasonCode).toBe('NOT_ADDRESSED');
   });
@@ -204,7 +204,7 @@ describe('InboundService', () => {
 
   it('acks a concurrent duplicate the unique key caught, without a second status', async () => {
     const { service, documents, crypto, outbox } = setUp();
-    crypto.verify.mockReturnValue({ valid: true, signedXml: documentXml() });
+    crypto.verify.mockReturnValue({ valid: true, content: documentXml() });
     documents.insert.mockResolvedValueOnce('duplicate');
     await expect(service.handle(H41, message(documentXml()))).resolves.toEqual({ action: 'ack' });
     expect(documents.insert).toHaveBeenCalledTimes(1);
@@ -213,7 +213,7 @@ describe('InboundService', () => {
 
   it('asks for a retry when the database fails, and when the CRL is stale', async () => {
     const { service, documents, crypto } = setUp();
-    crypto.verify.mockReturnValue({ valid: true, signedXml: documentXml() });
+    crypto.verify.mockReturnValue({ valid: true, content: documentXml() });
     documents.insert.mockRejectedValueOnce(new Error('connection terminated'));
     await expect(service.handle(H41, message(documentXml()))).resolves.toEqual({
       action: 'retry',
@@ -257,7 +257,7 @@ describe('InboundService', () => {
     it("records a verified status on the sender's timeline for the recipient that sent it", async () => {
       const { service, documents, events, crypto, outbox } = setUp();
       documents.listSentPackages.mockResolvedValue([original]);
-      crypto.verify.mockReturnValue({ valid: true, signedXml: statusXml('03') });
+      crypto.verify.mockReturnValue({ valid: true, content: statusXml('03') });
 
       await expect(service.handle(H41, message(statusXml('03')))).resolves.toEqual({ action: 'ack' });
 
@@ -279,7 +279,7 @@ describe('InboundService', () => {
 
     it('quarantines a status about no document of ours, without answering it', async () => {
       const { service, quarantine, crypto, documents } = setUp();
-      crypto.verify.mockReturnValue({ valid: true, signedXml: statusXml('01') });
+      crypto.verify.mockReturnValue({ valid: true, content: statusXml('01') });
       await service.handle(
         H41,
         message(statusXml('01'), {
@@ -341,7 +341,7 @@ describe('InboundService', () => {
         bussinessDocReason: 'Ban hành nhầm',
       };
       const xml = buildEdxml(revocation);
-      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+      crypto.verify.mockReturnValue({ valid: true, content: xml });
       documents.findReceivedOriginal.mockImplementation((agency: string, sender: string, id: string) =>
         Promise.resolve(
           agency === H41 && sender === G22 && id === ORIGINAL_ID ? receivedOriginal : undefined,
@@ -373,7 +373,7 @@ describe('InboundService', () => {
         ],
       };
       const xml = buildEdxml(replacement);
-      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+      crypto.verify.mockReturnValue({ valid: true, content: xml });
       documents.findReceivedOriginal.mockResolvedValueOnce(receivedOriginal);
       await service.handle(H41, message(xml));
       expect(documents.findReceivedOriginal).toHaveBeenCalledTimes(1);
@@ -392,7 +392,7 @@ describe('InboundService', () => {
     it("keeps a 13 from a received document's sender with that document, off any timeline", async () => {
       const { service, documents, crypto, events, outbox, quarantine } = setUp();
       const xml = statusFromG22('13', ORIGINAL_ID);
-      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+      crypto.verify.mockReturnValue({ valid: true, content: xml });
       documents.findReceivedOriginal.mockResolvedValue(receivedOriginal);
 
       await expect(service.handle(H41, message(xml))).resolves.toEqual({ action: 'ack' });
@@ -429,7 +429,7 @@ describe('InboundService', () => {
         Promise.resolve(new Set(recipient === G22 ? uuids.filter((u) => u === original.uuid) : [])),
       );
       const xml = statusFromG22('01', original.documentId!, H41);
-      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+      crypto.verify.mockReturnValue({ valid: true, content: xml });
 
       await service.handle(H41, message(xml));
 
@@ -479,7 +479,7 @@ describe('InboundService', () => {
         ),
       );
       const xml = statusFromG22('16', original.documentId!, H41);
-      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+      crypto.verify.mockReturnValue({ valid: true, content: xml });
 
       await service.handle(H41, message(xml));
 
@@ -521,7 +521,7 @@ describe('InboundService', () => {
         },
       ]);
       const xml = statusFromG22('15', replacement.documentId!, H41);
-      crypto.verify.mockReturnValue({ valid: true, signedXml: xml });
+      crypto.verify.mockReturnValue({ valid: true, content: xml });
 
       await service.handle(H41, message(xml));
 

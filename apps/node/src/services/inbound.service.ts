@@ -80,34 +80,39 @@ export class InboundService {
     const messageId =
       message.messageId || `sha256:${createHash('sha256').update(message.body).digest('hex')}`;
 
+    const read = this.readVerified(message.body);
+    if ('action' in read) return read;
+    if ('refusal' in read) return this.refuse(agency, message, messageId, read.refusal);
+    const { pkg } = read;
+    return pkg.kind === 'edoc'
+      ? this.acceptDocument(agency, message, messageId, pkg)
+      : this.acceptStatus(agency, message, messageId, pkg);
+  }
+
+  /**
+   * Verifies and reads the package. Only the model leaves this function: the verified DOM and the
+   * text it was parsed from (together several times the size of a large package) are garbage
+   * before the package is stored.
+   */
+  private readVerified(body: Buffer): HandlerOutcome | { refusal: Refusal } | { pkg: EdxmlPackage } {
     const trust = this.trust.material();
     if (!trust) return { action: 'retry', reason: 'no trust anchors yet: the axis CA was never fetched' };
-    const verification = this.crypto.verify(message.body, trust);
+    const verification = this.crypto.verify(body, trust);
     if (!verification.valid) {
       if (verification.transient) return { action: 'retry', reason: verification.reason };
-      return this.refuse(agency, message, messageId, {
-        code: verification.code,
-        reason: verification.reason,
-      });
+      return { refusal: { code: verification.code, reason: verification.reason } };
     }
-
-    let pkg: EdxmlPackage;
     try {
-      // The verifier's DOM of the signed content when it kept one: the same as parsing signedXml.
-      pkg = parseEdxml(verification.signedDocument ?? verification.signedXml, {
+      const pkg = parseEdxml(verification.content, {
         identifierMode: 'lenient',
         limits: { maxBytes: this.config.maxPackageBytes * 2 },
       }).package;
       assertValidEdxml(pkg, { identifierMode: 'lenient' });
+      return { pkg };
     } catch (error) {
-      if (error instanceof EdxmlError) {
-        return this.refuse(agency, message, messageId, { code: error.code, reason: error.message });
-      }
+      if (error instanceof EdxmlError) return { refusal: { code: error.code, reason: error.message } };
       throw error;
     }
-    return pkg.kind === 'edoc'
-      ? this.acceptDocument(agency, message, messageId, pkg)
-      : this.acceptStatus(agency, message, messageId, pkg);
   }
 
   private async acceptDocument(

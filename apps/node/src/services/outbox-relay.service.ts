@@ -16,6 +16,7 @@ const BATCH_BYTES = 32 * 1024 * 1024;
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 60_000;
 const CLAIM = { limit: BATCH, leaseMs: LEASE_MS, maxBytes: BATCH_BYTES };
+const EMPTY = Buffer.alloc(0);
 
 /** What publishing one batch came to, to be written back in one transaction. */
 interface Settlement {
@@ -137,11 +138,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       settlement.retries.push(retry(row, errorReason(error)));
       return;
     }
-    if (routed) settlement.sent.push(row);
+    // What is settled needs no body: do not hold a large package until the batch is settled.
+    const settled = { ...row, body: EMPTY };
+    if (routed) settlement.sent.push(settled);
     // The axis declares the trace queue; until it has, trace events wait here.
     else if (row.exchange === 'trace')
       settlement.retries.push(retry(row, 'UNROUTABLE: no trace queue is bound yet'));
-    else settlement.failed.push({ row, detail: `UNROUTABLE: no queue for ${row.routingKey} on the bus` });
+    else
+      settlement.failed.push({
+        row: settled,
+        detail: `UNROUTABLE: no queue for ${row.routingKey} on the bus`,
+      });
   }
 
   /**

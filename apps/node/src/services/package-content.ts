@@ -3,8 +3,9 @@ import type { DocumentMetadata, StoredAttachment } from '../domain/document';
 
 /** The package as JSON for the API, attachments described but not carried (they have their own table). */
 export function packageMetadata(pkg: EdxmlPackage): DocumentMetadata {
-  const json = packageToJson(pkg) as unknown as Record<string, unknown>;
-  if (pkg.kind !== 'edoc') return json;
+  if (pkg.kind !== 'edoc') return packageToJson(pkg) as unknown as Record<string, unknown>;
+  // Without the attachments: packageToJson would encode every one in base64 only to drop it here.
+  const json = packageToJson({ ...pkg, attachments: [] }) as unknown as Record<string, unknown>;
   return {
     ...json,
     attachments: pkg.attachments.map((a, index) => ({

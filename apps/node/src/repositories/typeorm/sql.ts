@@ -89,6 +89,47 @@ export function insertRows<R>(
   return `INSERT INTO ${shape.table} (${names}) SELECT * FROM (VALUES ${tuples}) AS v (${names}) WHERE ${onlyIf}`;
 }
 
+/** Larger bytea values are read in slices of this size: see readPackageBytes. */
+export const PACKAGE_SLICE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A document's package, read in slices when large. node-postgres receives bytea as hex text: one
+ * 50 MB package arrived as a 100 MB string inside a message buffer of as much again before it
+ * became a Buffer, five times its size at once. Slices keep that to a few MB above the result.
+ */
+export async function readPackageBytes(
+  db: DataSource | Tx,
+  uuid: string,
+  size?: number,
+): Promise<Buffer | undefined> {
+  if (size === undefined) {
+    const [row] = await execute<{ size: number }>(
+      db,
+      `SELECT package_size AS size FROM document WHERE uuid = $1`,
+      [uuid],
+    );
+    if (!row) return undefined;
+    size = row.size;
+  }
+  if (size <= PACKAGE_SLICE_BYTES) {
+    const [row] = await execute<{ package: Buffer }>(db, `SELECT package FROM document WHERE uuid = $1`, [
+      uuid,
+    ]);
+    return row?.package;
+  }
+  const out = Buffer.allocUnsafe(size);
+  for (let offset = 0; offset < size; offset += PACKAGE_SLICE_BYTES) {
+    const [row] = await execute<{ slice: Buffer }>(
+      db,
+      `SELECT substring(package FROM $2 FOR $3) AS slice FROM document WHERE uuid = $1`,
+      [uuid, offset + 1, PACKAGE_SLICE_BYTES],
+    );
+    if (!row) return undefined;
+    row.slice.copy(out, offset);
+  }
+  return out;
+}
+
 /** jsonb parameters travel as text (node-postgres would turn a JS array into a PostgreSQL array). */
 export function json(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);

@@ -13,7 +13,16 @@ import {
   SentPackage,
 } from '../document.repository';
 import type { Tx } from '../transactor';
-import { deliveryEventRows, execute, insertRows, json, OUTBOX_ROWS, SqlParams, TableShape } from './sql';
+import {
+  deliveryEventRows,
+  execute,
+  insertRows,
+  json,
+  OUTBOX_ROWS,
+  readPackageBytes,
+  SqlParams,
+  TableShape,
+} from './sql';
 
 const DOCUMENT_ROWS: TableShape<DocumentEntity> = {
   table: 'document',
@@ -252,13 +261,8 @@ export class TypeOrmDocumentRepository extends DocumentRepository {
     return rows.map((e) => DocumentMapper.toRecord(e));
   }
 
-  async readPackage(uuid: string): Promise<Buffer | undefined> {
-    const row = await this.repo
-      .createQueryBuilder('d')
-      .select('d.package', 'package')
-      .where('d.uuid = :uuid', { uuid })
-      .getRawOne<{ package: Buffer }>();
-    return row?.package;
+  readPackage(uuid: string): Promise<Buffer | undefined> {
+    return readPackageBytes(this.dataSource, uuid);
   }
 
   async readAttachment(uuid: string, index: number): Promise<StoredAttachment | undefined> {

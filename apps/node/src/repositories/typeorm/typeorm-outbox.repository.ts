@@ -10,7 +10,7 @@ import {
   OutboxRetry,
 } from '../outbox.repository';
 import type { Tx } from '../transactor';
-import { execute, insertRows, OUTBOX_ROWS, SqlParams } from './sql';
+import { execute, insertRows, OUTBOX_ROWS, PACKAGE_SLICE_BYTES, readPackageBytes, SqlParams } from './sql';
 
 // The lease is taken in the same statement that picks the rows, and SKIP LOCKED lets several
 // relays (or a relay and a slow predecessor) share the table without waiting on each other.
@@ -34,7 +34,9 @@ const CLAIM_SQL = `
     RETURNING o.*
   )
   SELECT c.id, c.exchange, c.routing_key, c.kind, c.document_uuid, c.recipient, c.headers,
-         c.trace_context, c.attempts, c.created_at, COALESCE(c.payload, d.package) AS body
+         c.trace_context, c.attempts, c.created_at, d.package_size AS package_size,
+         CASE WHEN c.payload IS NOT NULL THEN c.payload
+              WHEN d.package_size <= $4 THEN d.package END AS body
     FROM claimed c LEFT JOIN document d ON d.uuid = c.document_uuid
    ORDER BY c.next_attempt_at, c.created_at`;
 
@@ -52,12 +54,24 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
 
   async claimDue(claim: OutboxClaim, tx?: Tx): Promise<ClaimedOutboxMessage[]> {
     if (claim.limit <= 0) return [];
-    const rows = await execute<ClaimedOutboxRow>(tx ?? this.dataSource, CLAIM_SQL, [
+    const db = tx ?? this.dataSource;
+    type Row = Omit<ClaimedOutboxRow, 'body'> & { body: Buffer | null; package_size: number | null };
+    const rows = await execute<Row>(db, CLAIM_SQL, [
       claim.limit,
       claim.leaseMs,
       claim.maxBytes,
+      PACKAGE_SLICE_BYTES,
     ]);
-    return rows.map((row) => OutboxMapper.claimedToDomain(row));
+    // Large packages come in slices, after the claim (see readPackageBytes).
+    for (const row of rows) {
+      if (row.body === null && row.document_uuid !== null) {
+        const body = await readPackageBytes(db, row.document_uuid, row.package_size ?? undefined);
+        if (body) row.body = body;
+      }
+    }
+    return rows
+      .filter((row): row is Row & { body: Buffer } => row.body !== null)
+      .map((row) => OutboxMapper.claimedToDomain(row));
   }
 
   async markSent(tx: Tx, ids: string[]): Promise<void> {
