@@ -325,6 +325,29 @@ describe('the exchange: axis, dedicated and shared nodes', () => {
     }
   });
 
+  // Last: H57 cannot sign anything valid after this.
+  it('makes a revocation bite at once: the axis pushes the CRL, the next package is quarantined with 02', async () => {
+    const agency = await net.operator.get<{ certificateSerial: string }>(`/api/v1/agencies/${H57.code}`);
+    const revoked = await net.operator.post(`/api/v1/certificates/${agency.body.certificateSerial}/revoke`, {
+      reason: 'keyCompromise',
+    });
+    expect(revoked.status).toBe(200);
+    // The nodes poll the axis once an hour (TRUST_REFRESH_SECONDS): only the notification can do
+    // this. The directory comes in the same refresh as the CRL; H57's certificate leaves it.
+    await waitFor('the revocation at the node of G22', async () => {
+      const directory = await net
+        .agency(G22.code)
+        .get<{ code: string; certificatePem?: string }[]>('/api/v1/directory');
+      const entry = directory.body.find((e) => e.code === H57.code);
+      return entry && entry.certificatePem === undefined ? true : undefined;
+    });
+    const sent = await send(H57, [G22.code]);
+    const rejected = await statusesSeenBySender(H57.code, sent.id, G22.code, ['02']);
+    expect(rejected.timeline.find((e) => e.statusCode === '02')?.detail).toMatch(/revoked/i);
+    const inbox = await net.agency(G22.code).get<InboxItem[]>('/api/v1/inbox?includeTaken=true');
+    expect(inbox.body.map((i) => i.documentId)).not.toContain(sent.documentId);
+  });
+
   async function withChannel<T>(work: (channel: amqp.Channel) => Promise<T>): Promise<T> {
     const connection = await amqp.connect(AMQP_URL);
     try {

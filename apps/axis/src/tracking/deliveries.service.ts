@@ -8,6 +8,7 @@ import { DeliveryResponse } from './dto/delivery.response';
 import { TimelineResponse } from './dto/timeline.response';
 import { TraceEventResponse } from './dto/trace-event.response';
 import { TraceRepository } from './trace.repository';
+import { TransactionRunner } from '../database/transaction';
 
 const DEFAULT_PAGE_SIZE = 50;
 
@@ -17,6 +18,7 @@ export class DeliveriesService {
   constructor(
     private readonly deliveries: DeliveryRepository,
     private readonly traces: TraceRepository,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   async search(query: DeliveriesQueryDto): Promise<DeliveryPageResponse> {
@@ -36,10 +38,14 @@ export class DeliveriesService {
   }
 
   async timeline(documentUuid: string): Promise<TimelineResponse> {
-    const [deliveries, events] = await Promise.all([
-      this.deliveries.listByDocument(documentUuid),
-      this.traces.listByDocument(documentUuid),
-    ]);
+    // One snapshot: a batch committed between two reads would show events without their state.
+    const [deliveries, events] = await this.transactions.snapshot(
+      async (tx) =>
+        [
+          await this.deliveries.listByDocument(documentUuid, tx),
+          await this.traces.listByDocument(documentUuid, tx),
+        ] as const,
+    );
     const first = deliveries[0] ?? events[0];
     if (!first) throw AppError.notFound('DOCUMENT_NOT_FOUND', `No trace of document ${documentUuid}`);
     return {

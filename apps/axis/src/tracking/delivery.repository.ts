@@ -1,24 +1,23 @@
 import type { Transaction } from '../database/transaction';
-import type { Delivery, DeliveryFilter, DeliveryPage } from './delivery';
+import type { Delivery, DeliveryFilter, DeliveryKey, DeliveryPage } from './delivery';
 
 export abstract class DeliveryRepository {
   /**
-   * false when the row exists already. Waits for a concurrent insert of the same row to finish,
-   * so a caller that gets false can lock the row next.
+   * The rows that exist among `keys`, locked until the transaction ends. Rows are locked in key
+   * order, as inserts are made, so concurrent batches do not wait on each other in a circle.
    */
-  abstract insertIfAbsent(delivery: Delivery, tx: Transaction): Promise<boolean>;
+  abstract lockMany(keys: DeliveryKey[], tx: Transaction): Promise<Delivery[]>;
 
-  /** Locks the row until the transaction ends. */
-  abstract findForUpdate(
-    documentUuid: string,
-    recipient: string,
-    tx: Transaction,
-  ): Promise<Delivery | undefined>;
+  /**
+   * Inserts the rows that do not exist yet and answers the keys it inserted. Waits for a
+   * concurrent insert of the same row to finish, so the caller can lock the others next.
+   */
+  abstract insertManyIfAbsent(deliveries: Delivery[], tx: Transaction): Promise<DeliveryKey[]>;
 
-  abstract update(delivery: Delivery, tx: Transaction): Promise<void>;
+  abstract updateMany(deliveries: Delivery[], tx: Transaction): Promise<void>;
 
   /** Newest first. */
   abstract search(filter: DeliveryFilter): Promise<DeliveryPage>;
 
-  abstract listByDocument(documentUuid: string): Promise<Delivery[]>;
+  abstract listByDocument(documentUuid: string, tx?: Transaction): Promise<Delivery[]>;
 }

@@ -21,6 +21,13 @@ export interface Delivery {
   updatedAt: Date;
 }
 
+/** A delivery is one document to one recipient. */
+export type DeliveryKey = Pick<Delivery, 'documentUuid' | 'recipient'>;
+
+export function deliveryKey({ documentUuid, recipient }: DeliveryKey): string {
+  return `${documentUuid} ${recipient}`;
+}
+
 export interface DeliveryFilter {
   documentId?: string;
   /** Sender or recipient. */

@@ -3,9 +3,12 @@ import type { Transaction } from '../database/transaction';
 import type { TraceEventRecord } from './trace-event-record';
 
 export abstract class TraceRepository {
-  /** false when an event with this eventId is stored already (a re-delivery). */
-  abstract recordEvent(event: TraceEvent, tx: Transaction): Promise<boolean>;
+  /**
+   * Stores the events not stored yet (the bus delivers at least once) and answers their ids.
+   * A concurrent insert of the same id waits for the other transaction, then counts as stored.
+   */
+  abstract recordEvents(events: TraceEvent[], tx: Transaction): Promise<Set<string>>;
 
   /** In the order the steps happened. */
-  abstract listByDocument(documentUuid: string): Promise<TraceEventRecord[]>;
+  abstract listByDocument(documentUuid: string, tx?: Transaction): Promise<TraceEventRecord[]>;
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { IncomingNotification, MessageBus, Subscription } from '@lienthong/bus';
 import { AppError } from '@lienthong/common';
-import type { DirectoryEntry } from '@lienthong/protocol';
+import { parseTrustNotification, type DirectoryEntry } from '@lienthong/protocol';
 import { splitPemCertificates } from '@lienthong/pki';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import type { TrustMaterial } from '../domain/trust';
@@ -11,7 +12,8 @@ import { TrustCacheRepository } from '../repositories/trust-cache.repository';
 const MISS_REFRESH_MIN_INTERVAL_MS = 500;
 
 /**
- * The CA certificates, CRL and directory the axis publishes, refreshed every TRUST_REFRESH_SECONDS.
+ * The CA certificates, CRL and directory the axis publishes: refreshed at once when the axis says
+ * on the bus that they changed, and every TRUST_REFRESH_SECONDS in case a notification is missed.
  * A failed refresh keeps the last good copy (also kept in the database, for a restart while the
  * axis is down): verification continues on what was last known to be true.
  */
@@ -25,12 +27,14 @@ export class TrustStore implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
   private lastRefreshStartedAt = 0;
+  private notifications?: Subscription;
 
   constructor(
     private readonly axis: AxisClient,
     private readonly cache: TrustCacheRepository,
     private readonly agencies: HostedAgencyRepository,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly bus: MessageBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,12 +44,38 @@ export class TrustStore implements OnApplicationBootstrap, OnModuleDestroy {
     if (cached.directory) this.entries = JSON.parse(cached.directory) as DirectoryEntry[];
     for (const agency of await this.agencies.listActive()) this.addAnchor(agency.caCertificatePem);
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.config.trustRefreshSeconds * 1000);
+    this.timer = setInterval(() => void this.poll(), this.config.trustRefreshSeconds * 1000);
     this.timer.unref();
+    await this.listenForChanges();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    await this.notifications?.cancel().catch(() => undefined);
+    this.notifications = undefined;
+  }
+
+  private async poll(): Promise<void> {
+    // Started before the axis declared its exchanges? Listen as soon as they exist.
+    if (!this.notifications) await this.listenForChanges();
+    await this.refresh();
+  }
+
+  /** A revocation must bite within a moment, not a polling period later. */
+  private async listenForChanges(): Promise<void> {
+    try {
+      this.notifications = await this.bus.subscribeNotifications((n) => this.onNotification(n));
+    } catch (error) {
+      // Polling still refreshes; only the promptness is lost.
+      this.logger.warn(`Not listening for trust notifications: ${(error as Error).message}`);
+    }
+  }
+
+  private async onNotification(message: IncomingNotification): Promise<void> {
+    const notification = parseTrustNotification(message.body);
+    if (!notification) return; // something a newer axis says: polling covers it
+    this.logger.log(`Axis notification ${notification.type}: refreshing trust material`);
+    await this.refresh();
   }
 
   /** The CA that certified a hosted agency at enrollment is trusted from then on. */

@@ -13,4 +13,8 @@ export class TypeormTransactionRunner extends TransactionRunner {
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.db.transaction((manager) => work(manager));
   }
+
+  snapshot<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction('REPEATABLE READ', (manager) => work(manager));
+  }
 }

@@ -1,0 +1,59 @@
+import { GroupCommit } from './group-commit';
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('GroupCommit', () => {
+  it('writes a lone item at once, and what arrives meanwhile in the next batch', async () => {
+    const gate = deferred<void>();
+    const batches: number[][] = [];
+    const commit = new GroupCommit<number, string>(async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await gate.promise;
+      return items.map((i) => `ok ${i}`);
+    }, 10);
+
+    const first = commit.submit(1);
+    await new Promise((r) => setImmediate(r));
+    const rest = [2, 3, 4].map((i) => commit.submit(i));
+    gate.resolve();
+
+    await expect(first).resolves.toBe('ok 1');
+    await expect(Promise.all(rest)).resolves.toEqual(['ok 2', 'ok 3', 'ok 4']);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('joins what arrives in the same turn, and never exceeds the batch size', async () => {
+    const batches: number[][] = [];
+    const commit = new GroupCommit<number, number>(async (items) => {
+      batches.push(items);
+      return items;
+    }, 3);
+    await Promise.all([1, 2, 3, 4, 5].map((i) => commit.submit(i)));
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+  });
+
+  it('fails the whole batch when the write fails, and goes on with the next', async () => {
+    let calls = 0;
+    const commit = new GroupCommit<number, number>(async (items) => {
+      calls += 1;
+      if (calls === 1) throw new Error('database is down');
+      return items;
+    }, 10);
+    const failed = [commit.submit(1), commit.submit(2)];
+    await expect(Promise.all(failed)).rejects.toThrow('database is down');
+    await expect(failed[1]).rejects.toThrow('database is down');
+    await expect(commit.submit(3)).resolves.toBe(3);
+  });
+
+  it('refuses a write that answers for the wrong number of items', async () => {
+    const commit = new GroupCommit<number, number>(async () => [], 10);
+    await expect(commit.submit(1)).rejects.toThrow('0 results for 1 items');
+  });
+});

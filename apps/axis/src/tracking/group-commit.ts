@@ -1,0 +1,52 @@
+interface Waiting<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: items that arrive while a write is in flight go together in the next one, so
+ * under load one transaction carries many messages, and alone an item waits for no timer.
+ */
+export class GroupCommit<T, R> {
+  private waiting: Waiting<T, R>[] = [];
+  private draining = false;
+
+  /** `write` answers one result per item, in order. */
+  constructor(
+    private readonly write: (items: T[]) => Promise<R[]>,
+    private readonly maxBatch: number,
+  ) {
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError('maxBatch must be ≥ 1');
+  }
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // setImmediate: the rest of what one socket read delivered joins the first batch.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, this.maxBatch);
+        try {
+          const results = await this.write(batch.map((w) => w.item));
+          if (results.length !== batch.length) {
+            throw new Error(`group commit: ${results.length} results for ${batch.length} items`);
+          }
+          batch.forEach((w, i) => w.resolve(results[i]));
+        } catch (error) {
+          batch.forEach((w) => w.reject(error));
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+}
