@@ -7,9 +7,16 @@ const moduleNameMapper = {
 };
 
 // Type checking runs once in `npm run typecheck`; jest only transpiles.
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] as [string, object] };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] as [string, object],
+};
 
-const common = { moduleFileExtensions: ['ts', 'js', 'json'], moduleNameMapper, transform, testEnvironment: 'node' };
+const common = {
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  transform,
+  testEnvironment: 'node',
+};
 
 const config: Config = {
   projects: [

@@ -1,21 +1,32 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthService, Readiness } from './health.service';
+import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { checkReadiness, ReadinessBody } from '@lienthong/observability';
+import type { Response } from 'express';
+import { HealthService } from './health.service';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly health: HealthService) {}
+  constructor(
+    private readonly terminus: HealthCheckService,
+    private readonly health: HealthService,
+  ) {}
 
   /** The process answers; nothing else is checked, so a broker outage does not get it restarted. */
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  @HealthCheck()
+  live(): Promise<HealthCheckResult> {
+    return this.terminus.check([]);
   }
 
   @Get('ready')
-  @ApiOperation({ summary: '200 when the database and the broker answer, else 503 NOT_READY' })
-  ready(): Promise<Readiness> {
-    return this.health.readiness();
+  @HealthCheck()
+  @ApiOperation({
+    summary:
+      '200 when the database and the broker answer and the trace queue is consumed, else 503 NOT_READY',
+  })
+  ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessBody> {
+    return checkReadiness(this.terminus, this.health.readinessChecks(), response);
   }
 }

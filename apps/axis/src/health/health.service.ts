@@ -1,50 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@lienthong/common';
+import { HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
+import { probeIndicator } from '@lienthong/observability';
 import { BusRepository } from '../bus/bus.repository';
+import { TraceConsumer } from '../tracking/trace.consumer';
 import { DatabaseRepository } from './database.repository';
 
-/** A probe that hangs is as bad as one that fails: the orchestrator must get an answer. */
-const PROBE_TIMEOUT_MS = 2_000;
-
-export type Check = 'up' | 'down';
-
-export interface Readiness {
-  status: 'ok';
-  checks: { database: Check; bus: Check };
-}
-
+/**
+ * The axis's readiness checks, as terminus indicators: `database` and `bus` (a round trip to
+ * each), `consumers` (the trace queue is consumed).
+ */
 @Injectable()
 export class HealthService {
   constructor(
     private readonly database: DatabaseRepository,
     private readonly bus: BusRepository,
+    private readonly traces: TraceConsumer,
+    private readonly indicators: HealthIndicatorService,
   ) {}
 
-  /** Throws 503 NOT_READY with each check's result when one is down. */
-  async readiness(): Promise<Readiness> {
-    const [database, bus] = await Promise.all([
-      probe(() => this.database.ping()),
-      probe(() => this.bus.ping()),
-    ]);
-    const checks = { database, bus };
-    if (database === 'down' || bus === 'down') {
-      throw new AppError('unavailable', 'NOT_READY', 'A dependency is down', { checks });
-    }
-    return { status: 'ok', checks };
-  }
-}
-
-async function probe(check: () => Promise<void>): Promise<Check> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), PROBE_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([check(), timeout]);
-    return 'up';
-  } catch {
-    return 'down';
-  } finally {
-    clearTimeout(timer);
+  readinessChecks(): HealthIndicatorFunction[] {
+    return [
+      () => probeIndicator(this.indicators, 'database', () => this.database.ping()),
+      // A round trip to the broker, not a flag: a half-dead connection must fail readiness.
+      () => probeIndicator(this.indicators, 'bus', () => this.bus.ping()),
+      () => {
+        const check = this.indicators.check('consumers');
+        return this.traces.consuming
+          ? check.up({ trace: true })
+          : check.down({ message: 'trace queue not consumed' });
+      },
+    ];
   }
 }

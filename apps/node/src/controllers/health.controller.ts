@@ -1,24 +1,29 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { checkReadiness, ReadinessBody } from '@lienthong/observability';
 import type { Response } from 'express';
-import { HealthService, Readiness } from '../services/health.service';
+import { HealthService } from '../services/health.service';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly health: HealthService) {}
+  constructor(
+    private readonly terminus: HealthCheckService,
+    private readonly health: HealthService,
+  ) {}
 
-  /** The process answers. */
+  /** The process answers; nothing else is checked, so a broker outage does not get it restarted. */
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  @HealthCheck()
+  live(): Promise<HealthCheckResult> {
+    return this.terminus.check([]);
   }
 
-  /** Database, broker connection, and an outbox that is not falling behind. 503 when not ready. */
+  /** Database, broker connection, inbox consumers, an outbox that keeps up. 503 NOT_READY otherwise. */
   @Get('ready')
-  async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness> {
-    const readiness = await this.health.readiness();
-    if (!readiness.ready) response.status(503);
-    return readiness;
+  @HealthCheck()
+  ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessBody> {
+    return checkReadiness(this.terminus, this.health.readinessChecks(), response);
   }
 }
