@@ -1,0 +1,138 @@
+import { GENESIS_HASH } from './entry';
+
+/**
+ * The chain in PostgreSQL (node and axis migrations run these).
+ *
+ * Two steps, so that the hot paths never wait on each other:
+ * - append: a business transaction inserts its entries into `audit_pending` (no lock, part of the
+ *   same statement or transaction as the change it records: both commit, or neither);
+ * - seal: `audit_seal(n)` (one writer at a time: it locks the head row) takes committed pending
+ *   entries in id order, gives each the next seq, links it (`audit_link`, the `linkHash` of
+ *   entry.ts: SHA-256 hex of `<seq>:<prev>:<sha256 hex of the body text>`) and moves it to
+ *   `audit_entry`. A background loop seals every fraction of a second; readers seal first.
+ *
+ * Chaining inside each business transaction (the head row locked until commit) serialized every
+ * commit of the node: measured at a third of the plain insert rate under concurrency.
+ * `audit_entry` refuses UPDATE, DELETE and TRUNCATE.
+ */
+export const AUDIT_SCHEMA_SQL: readonly string[] = [
+  `CREATE TABLE audit_head (
+     id smallint PRIMARY KEY CHECK (id = 1),
+     seq bigint NOT NULL,
+     hash text NOT NULL
+   )`,
+  `INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}')`,
+  `CREATE TABLE audit_pending (
+     id bigserial PRIMARY KEY,
+     time timestamptz NOT NULL,
+     action text NOT NULL,
+     actor text NOT NULL,
+     agency text,
+     document_id text,
+     body text NOT NULL
+   )`,
+  `CREATE TABLE audit_entry (
+     seq bigint PRIMARY KEY,
+     time timestamptz NOT NULL,
+     action text NOT NULL,
+     actor text NOT NULL,
+     agency text,
+     document_id text,
+     body text NOT NULL,
+     prev_hash text NOT NULL,
+     hash text NOT NULL
+   )`,
+  `CREATE INDEX audit_entry_document ON audit_entry (document_id) WHERE document_id IS NOT NULL`,
+  `CREATE FUNCTION audit_link(seq bigint, prev text, body text) RETURNS text
+     LANGUAGE sql IMMUTABLE STRICT AS
+   $$ SELECT encode(sha256(convert_to(seq::text || ':' || prev || ':' ||
+        encode(sha256(convert_to(body, 'UTF8')), 'hex'), 'UTF8')), 'hex') $$`,
+  `CREATE FUNCTION audit_seal(max_rows integer) RETURNS integer LANGUAGE plpgsql AS
+   $$
+   DECLARE
+     s bigint;
+     h text;
+     prev text;
+     r record;
+     n integer := 0;
+   BEGIN
+     -- One sealer at a time; after the wait, this function's next statements see every
+     -- pending entry committed meanwhile.
+     SELECT seq, hash INTO s, h FROM audit_head WHERE id = 1 FOR UPDATE;
+     FOR r IN SELECT * FROM audit_pending ORDER BY id LIMIT max_rows LOOP
+       s := s + 1;
+       prev := h;
+       h := audit_link(s, prev, r.body);
+       INSERT INTO audit_entry (seq, time, action, actor, agency, document_id, body, prev_hash, hash)
+         VALUES (s, r.time, r.action, r.actor, r.agency, r.document_id, r.body, prev, h);
+       DELETE FROM audit_pending WHERE id = r.id;
+       n := n + 1;
+     END LOOP;
+     IF n > 0 THEN
+       UPDATE audit_head SET seq = s, hash = h WHERE id = 1;
+     END IF;
+     RETURN n;
+   END
+   $$`,
+  `CREATE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS
+   $$ BEGIN RAISE EXCEPTION 'audit_entry is append-only'; END $$`,
+  `CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry
+     FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
+  `CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry
+     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`,
+];
+
+export const AUDIT_SCHEMA_DOWN_SQL: readonly string[] = [
+  `DROP TABLE audit_entry`,
+  `DROP TABLE audit_pending`,
+  `DROP TABLE audit_head`,
+  `DROP FUNCTION audit_refuse_change()`,
+  `DROP FUNCTION audit_seal(integer)`,
+  `DROP FUNCTION audit_link(bigint, text, text)`,
+];
+
+/** Entries sealed per call of audit_seal. */
+export const AUDIT_SEAL_BATCH = 5000;
+
+/** Parameters of an append, one array per column: the statement's shape never changes. */
+export interface AuditAppendArrays {
+  times: Date[];
+  actions: string[];
+  actors: string[];
+  agencies: (string | null)[];
+  documentIds: (string | null)[];
+  bodies: string[];
+}
+
+/**
+ * The common table expression of an append (`a_rows`), for a WITH clause: the entries go to
+ * `audit_pending`, to be sealed into the chain. `slot(i)` names the placeholder of array i (times,
+ * actions, actors, agencies, documentIds, bodies); `onlyIf` makes the append conditional (e.g.
+ * the document went in).
+ */
+export function auditAppendCtes(slot: (i: number) => string, onlyIf?: string): string {
+  const [times, actions, actors, agencies, documents, bodies] = [0, 1, 2, 3, 4, 5].map(slot);
+  return `a_rows AS (
+      INSERT INTO audit_pending (time, action, actor, agency, document_id, body)
+      SELECT r.time, r.action, r.actor, r.agency, r.document_id, r.body
+        FROM unnest(${times}, ${actions}, ${actors}, ${agencies}, ${documents}, ${bodies})
+               WITH ORDINALITY AS r(time, action, actor, agency, document_id, body, i)${
+                 onlyIf
+                   ? `
+       WHERE ${onlyIf}`
+                   : ''
+               }
+       ORDER BY r.i
+      RETURNING id
+    )`;
+}
+
+/** The PostgreSQL types of the six arrays, in order. */
+export const AUDIT_APPEND_TYPES = [
+  'timestamptz[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+] as const;
