@@ -1,16 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import * as amqp from 'amqplib';
-import type { Channel, ChannelModel, RecoveringChannelModel } from 'amqplib';
+import type { Channel, ChannelModel, GetMessage, RecoveringChannelModel } from 'amqplib';
 import { ConfirmPublisher } from './amqp-publisher';
 import { AmqpSubscription, QueueDeclarer, SubscriptionHost } from './amqp-subscription';
 import { BusTopology, BusTopologyOptions, ExchangeSpec, QueueSpec } from './bus-topology';
-import { notificationConsumer } from './delivery';
+import {
+  RawDelivery,
+  notificationConsumer,
+  redriveHeaders,
+  toIncomingMessage,
+  toPeekedMessage,
+} from './delivery';
 import { BusClosedError, BusError, BusUnavailableError, TopologyError } from './errors';
 import {
   CancelOptions,
   ConsumeOptions,
   DEFAULT_CLOSE_GRACE_MS,
+  DEFAULT_PEEK_LIMIT,
+  DEFAULT_REDRIVE_LIMIT,
   DeadLetterHook,
   MessageBus,
   MessageHandler,
@@ -18,7 +26,9 @@ import {
   NotificationHandler,
   OutgoingMessage,
   OutgoingNotification,
+  PeekedMessage,
   PublishResult,
+  RedriveOptions,
   Subscription,
 } from './message-bus';
 import { encodeNotification, resolveConsumeOptions, validateOutgoing } from './validation';
@@ -190,6 +200,63 @@ export class AmqpMessageBus extends MessageBus implements SubscriptionHost {
     return messageCount;
   }
 
+  async peek(queue: string, limit = DEFAULT_PEEK_LIMIT): Promise<PeekedMessage[]> {
+    // Got without ack on a throwaway channel; closing it puts every one back.
+    return this.withChannel(async (ch) => {
+      const { messageCount } = await ch.checkQueue(queue);
+      const seen: PeekedMessage[] = [];
+      for (let i = 0; i < Math.min(limit, messageCount); i++) {
+        const msg = await ch.get(queue, { noAck: false });
+        if (!msg) break;
+        seen.push(toPeekedMessage(rawOf(queue, msg)));
+      }
+      return seen;
+    });
+  }
+
+  async redriveDeadLetters(deadLetterQueue: string, options: RedriveOptions = {}): Promise<PeekedMessage[]> {
+    if (this.closing) throw new BusClosedError();
+    const target = this.topology.redriveTargetOf(deadLetterQueue);
+    if (!target)
+      throw new TopologyError(`${deadLetterQueue} is not a dead-letter queue that can be re-driven`);
+    const wanted = options.messageIds ? new Set(options.messageIds) : undefined;
+    const limit = options.limit ?? DEFAULT_REDRIVE_LIMIT;
+    const exchange = this.topology.retryExchange(this.topology.retryDelayAfter(1));
+    return this.withChannel(async (ch) => {
+      // What was there at the start, and a little more: the scan must end even if messages keep coming.
+      const { messageCount } = await ch.checkQueue(deadLetterQueue);
+      const budget = messageCount + 100;
+      const redriven: PeekedMessage[] = [];
+      let seen = 0;
+      let emptyGets = 0;
+      while (seen < budget && redriven.length < limit && !(wanted && redriven.length === wanted.size)) {
+        const msg = await ch.get(deadLetterQueue, { noAck: false });
+        if (!msg) {
+          // A quorum queue takes back what a peek released a moment ago asynchronously: a wanted
+          // message may still be on its way back. Whole-queue re-drives stop at the first empty get.
+          if (!wanted || emptyGets >= REDRIVE_EMPTY_GETS) break;
+          emptyGets++;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
+        seen++;
+        const raw = rawOf(deadLetterQueue, msg);
+        const message = toIncomingMessage(raw);
+        // Not wanted: left unacked, back in the queue when the channel closes.
+        if (wanted && !wanted.has(message.messageId)) continue;
+        // The fanout delay queue dead-letters it to the requeue exchange under this key: its queue.
+        await this.publisher.publish(exchange, target, raw.body, {
+          messageId: message.messageId,
+          headers: redriveHeaders(raw, message),
+          contentType: raw.contentType,
+        });
+        ch.ack(msg);
+        redriven.push(toPeekedMessage(raw));
+      }
+      return redriven;
+    });
+  }
+
   close(options: CancelOptions = {}): Promise<void> {
     this.closing ??= this.shutdown(options.graceMs ?? DEFAULT_CLOSE_GRACE_MS);
     return this.closing;
@@ -291,6 +358,21 @@ async function declare(ch: Channel, exchanges: ExchangeSpec[], queues: QueueSpec
     for (const b of queue.bindings) await ch.bindQueue(queue.name, b.exchange, b.routingKey);
   }
 }
+
+function rawOf(queue: string, msg: GetMessage): RawDelivery {
+  return {
+    queue,
+    body: msg.content,
+    messageId: msg.properties.messageId as string | undefined,
+    routingKey: msg.fields.routingKey,
+    headers: msg.properties.headers,
+    contentType: msg.properties.contentType as string | undefined,
+    redelivered: msg.fields.redelivered,
+  };
+}
+
+/** Empty gets (50 ms apart) a re-drive of chosen messages waits for them to come back to the queue. */
+const REDRIVE_EMPTY_GETS = 10;
 
 /** Missing or mismatched topology is a TopologyError; anything else keeps its cause. */
 function brokerError(error: unknown): Error {

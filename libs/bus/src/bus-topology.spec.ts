@@ -4,6 +4,15 @@ import { topicMatches } from './topic-match';
 describe('BusTopology', () => {
   const t = new BusTopology();
 
+  it('sends re-driven dead letters back to the queue they died in, and only from a DLQ', () => {
+    expect(t.redriveTargetOf('axis.agency.000.00.00.H41.dlq')).toBe('axis.agency.000.00.00.H41.inbox');
+    expect(t.redriveTargetOf('axis.trace.dlq')).toBe('axis.trace.events');
+    expect(t.redriveTargetOf('axis.requeue.dlq')).toBeUndefined();
+    expect(t.redriveTargetOf('axis.agency.000.00.00.H41.inbox')).toBeUndefined();
+    expect(t.redriveTargetOf('other.agency.000.00.00.H41.dlq')).toBeUndefined();
+    expect(t.redriveTargetOf('axis.agency.a*b.dlq')).toBeUndefined();
+  });
+
   it('names everything under the prefix', () => {
     expect(t.documentsExchange).toBe('axis.edoc');
     expect(t.deadLetterExchange).toBe('axis.dlx');

@@ -157,6 +157,23 @@ export class BusTopology {
     return `${this.prefix}.requeue.dlq`;
   }
 
+  /**
+   * The queue a dead letter of `deadLetterQueue` is sent back to when an operator re-drives it:
+   * an agency DLQ → that agency's inbox, the trace DLQ → the trace queue; undefined for any other
+   * queue (the requeue DLQ holds copies whose queue is gone).
+   */
+  redriveTargetOf(deadLetterQueue: string): string | undefined {
+    if (deadLetterQueue === this.traceDeadLetterQueue) return this.traceQueue;
+    const head = `${this.prefix}.agency.`;
+    if (!deadLetterQueue.startsWith(head) || !deadLetterQueue.endsWith('.dlq')) return undefined;
+    const code = deadLetterQueue.slice(head.length, -'.dlq'.length);
+    try {
+      return this.agencyInbox(code);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Delay before the attempt after `failedAttempt` (1-based); past the ladder's end the last rung repeats. */
   retryDelayAfter(failedAttempt: number): number {
     const i = Math.min(Math.max(failedAttempt, 1), this.retryDelaysMs.length) - 1;

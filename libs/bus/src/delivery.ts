@@ -6,6 +6,7 @@ import type {
   IncomingMessage,
   MessageHandler,
   NotificationHandler,
+  PeekedMessage,
 } from './message-bus';
 
 /*
@@ -75,6 +76,25 @@ export function retryHeaders(
   headers[LAST_ERROR_HEADER] = reason;
   headers[ROUTING_KEY_HEADER] = message.routingKey;
   return headers;
+}
+
+/**
+ * Headers of a dead letter sent back by an operator: a fresh message (attempt 1, no broker or
+ * retry bookkeeping) that keeps its application headers and the key it was first published with.
+ */
+export function redriveHeaders(raw: RawDelivery, message: IncomingMessage): Record<string, unknown> {
+  const headers: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw.headers ?? {})) {
+    if (!BROKER_HEADER.test(key) && !BOOKKEEPING.has(key)) headers[key] = value;
+  }
+  headers[ROUTING_KEY_HEADER] = message.routingKey;
+  return headers;
+}
+
+/** What an operator may see of a waiting message: everything but the body. */
+export function toPeekedMessage(raw: RawDelivery): PeekedMessage {
+  const { body, redelivered: _redelivered, ...rest } = toIncomingMessage(raw);
+  return { ...rest, size: body.length };
 }
 
 export function decideSettlement(

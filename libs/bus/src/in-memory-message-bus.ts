@@ -13,6 +13,8 @@ import {
   decideSettlement,
   errorReason,
   notificationConsumer,
+  redriveHeaders,
+  toPeekedMessage,
   retryHeaders,
   toIncomingMessage,
   truncateReason,
@@ -22,6 +24,8 @@ import {
   CancelOptions,
   ConsumeOptions,
   DEFAULT_CLOSE_GRACE_MS,
+  DEFAULT_PEEK_LIMIT,
+  DEFAULT_REDRIVE_LIMIT,
   DeadLetterHook,
   HandlerOutcome,
   IncomingMessage,
@@ -31,7 +35,9 @@ import {
   NotificationHandler,
   OutgoingMessage,
   OutgoingNotification,
+  PeekedMessage,
   PublishResult,
+  RedriveOptions,
   Subscription,
 } from './message-bus';
 import { encodeNotification, resolveConsumeOptions, validateOutgoing } from './validation';
@@ -202,6 +208,42 @@ export class InMemoryMessageBus extends MessageBus {
 
   async queueDepth(queue: string): Promise<number> {
     return this.requireQueue(queue).ready.length;
+  }
+
+  async peek(queue: string, limit = DEFAULT_PEEK_LIMIT): Promise<PeekedMessage[]> {
+    return this.requireQueue(queue)
+      .ready.slice(0, limit)
+      .map((env) => toPeekedMessage(this.raw(queue, env)));
+  }
+
+  async redriveDeadLetters(deadLetterQueue: string, options: RedriveOptions = {}): Promise<PeekedMessage[]> {
+    this.assertOpen();
+    const target = this.topology.redriveTargetOf(deadLetterQueue);
+    if (!target)
+      throw new TopologyError(`${deadLetterQueue} is not a dead-letter queue that can be re-driven`);
+    const q = this.requireQueue(deadLetterQueue);
+    const wanted = options.messageIds ? new Set(options.messageIds) : undefined;
+    const limit = options.limit ?? DEFAULT_REDRIVE_LIMIT;
+    const exchange = this.topology.retryExchange(this.topology.retryDelayAfter(1));
+    const redriven: PeekedMessage[] = [];
+    for (const env of [...q.ready]) {
+      if (redriven.length >= limit) break;
+      const raw = this.raw(deadLetterQueue, env);
+      const message = toIncomingMessage(raw);
+      if (wanted && !wanted.has(message.messageId)) continue;
+      q.ready.splice(q.ready.indexOf(env), 1);
+      this.route(exchange, target, {
+        body: env.body,
+        messageId: env.messageId,
+        routingKey: target,
+        headers: redriveHeaders(raw, message),
+        contentType: env.contentType,
+        redelivered: false,
+        returns: 0,
+      });
+      redriven.push(toPeekedMessage(raw));
+    }
+    return redriven;
   }
 
   /** What waits in a dead-letter queue, with the reason the handler (or the broker) gave. */

@@ -140,6 +140,29 @@ export function describeMessageBusContract(
       await expect(send('999.99.99.Z99', 'msg-unroutable')).resolves.toEqual({ routed: false });
     });
 
+    it('keeps agencies apart: a document reaches its recipient’s inbox only, a dead letter its DLQ only', async () => {
+      const a = await agency();
+      const b = await agency();
+      const toA: string[] = [];
+      const toB: string[] = [];
+      await consume(a.inbox, (m) => {
+        toA.push(m.messageId);
+        return m.messageId === 'msg-a-poison' ? { action: 'dead-letter', reason: 'poison' } : ACK;
+      });
+      await consume(b.inbox, (m) => {
+        toB.push(m.messageId);
+        return ACK;
+      });
+      await send(a.code, 'msg-for-a');
+      await send(b.code, 'msg-for-b');
+      await send(a.code, 'msg-a-poison');
+      await waitFor(() => toA.length === 2 && toB.length === 1, 'both inboxes');
+      await waitFor(async () => (await bus.queueDepth(a.dlq)) === 1, "poison in A's DLQ");
+      expect(toA).toEqual(['msg-for-a', 'msg-a-poison']);
+      expect(toB).toEqual(['msg-for-b']);
+      expect(await bus.queueDepth(b.dlq)).toBe(0);
+    });
+
     it('routes trace events to the trace queue', async () => {
       const received: IncomingMessage[] = [];
       await consume(bus.topology.traceQueue, (m) => {
@@ -474,6 +497,44 @@ export function describeMessageBusContract(
           bus.publishNotification({ type: 'x', body: 'text' as unknown as object }),
         ).rejects.toThrow(/body/);
       });
+    });
+
+    it('peeks at dead letters without taking them, and re-drives single ones and the rest', async () => {
+      const { code, inbox, dlq } = await agency();
+      const dead = await consume(inbox, () => ({ action: 'dead-letter', reason: 'no trust anchors yet' }));
+      for (const id of ['msg-dl-1', 'msg-dl-2', 'msg-dl-3']) {
+        await send(code, id, { headers: { 'x-lienthong-from': '000.00.00.G22' } });
+      }
+      await waitFor(async () => (await bus.queueDepth(dlq)) === 3, 'three dead letters');
+      await dead.cancel();
+
+      const peeked = await bus.peek(dlq, 10);
+      expect(peeked.map((m) => m.messageId)).toEqual(['msg-dl-1', 'msg-dl-2', 'msg-dl-3']);
+      expect(peeked[0]).toMatchObject({ routingKey: code, queue: dlq, size: 'msg-dl-1'.length });
+      expect(peeked[0].headers['x-lienthong-from']).toBe('000.00.00.G22');
+      expect(peeked[0]).not.toHaveProperty('body');
+      expect(await bus.peek(dlq, 1)).toHaveLength(1);
+      // Released at once; a quorum queue counts them back a moment later.
+      await waitFor(async () => (await bus.queueDepth(dlq)) === 3, 'peeked messages still in the DLQ');
+
+      const back: IncomingMessage[] = [];
+      await consume(inbox, (m) => {
+        back.push(m);
+        return ACK;
+      });
+      const single = await bus.redriveDeadLetters(dlq, { messageIds: ['msg-dl-2'] });
+      expect(single).toMatchObject([{ messageId: 'msg-dl-2', queue: dlq, routingKey: code }]);
+      await waitFor(() => back.length === 1, 'the re-driven message back in its inbox');
+      expect(back[0]).toMatchObject({ messageId: 'msg-dl-2', attempt: 1, routingKey: code, queue: inbox });
+      expect(back[0].body.toString()).toBe('msg-dl-2');
+      expect(back[0].headers['x-lienthong-from']).toBe('000.00.00.G22');
+      await waitFor(async () => (await bus.queueDepth(dlq)) === 2, 'the other two still in the DLQ');
+
+      const rest = await bus.redriveDeadLetters(dlq);
+      expect(rest.map((m) => m.messageId).sort()).toEqual(['msg-dl-1', 'msg-dl-3']);
+      await waitFor(() => back.length === 3, 'the rest back in the inbox');
+      expect(await bus.queueDepth(dlq)).toBe(0);
+      await expect(bus.redriveDeadLetters(inbox)).rejects.toThrow(/not a dead-letter queue/);
     });
 
     it('rejects consuming or measuring a queue that does not exist', async () => {

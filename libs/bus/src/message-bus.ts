@@ -101,6 +101,25 @@ export interface DeadLetterEvent {
 /** The broker keeps only `x-death` (reason `rejected`); the handler's reason is reported here. */
 export type DeadLetterHook = (event: DeadLetterEvent) => void;
 
+/**
+ * A message waiting in a queue, seen without taking it off (operators inspecting a dead-letter
+ * queue). Never the body: operators see where a message came from and why it stopped, not content.
+ */
+export interface PeekedMessage extends Omit<IncomingMessage, 'body' | 'redelivered'> {
+  /** Body size in bytes. */
+  size: number;
+}
+
+export interface RedriveOptions {
+  /** Only these messages (by messageId); default every message in the queue. */
+  messageIds?: readonly string[];
+  /** At most this many. Default 1,000. */
+  limit?: number;
+}
+
+export const DEFAULT_PEEK_LIMIT = 50;
+export const DEFAULT_REDRIVE_LIMIT = 1_000;
+
 export const DEFAULT_PREFETCH = 16;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_CLOSE_GRACE_MS = 5_000;
@@ -149,6 +168,23 @@ export abstract class MessageBus {
 
   /** Messages ready for delivery (delivered-but-unacked ones are not counted). Rejects for an unknown queue. */
   abstract queueDepth(queue: string): Promise<number>;
+
+  /**
+   * Up to `limit` (default {@link DEFAULT_PEEK_LIMIT}) ready messages of a queue, oldest first,
+   * left where they are. Rejects for an unknown queue. On RabbitMQ a peek is a get without ack
+   * followed by a release, so each peek counts as a delivery (`x-delivery-count`) of what it saw.
+   */
+  abstract peek(queue: string, limit?: number): Promise<PeekedMessage[]>;
+
+  /**
+   * Sends messages of a dead-letter queue back to the queue they were dead-lettered from
+   * ({@link BusTopology.redriveTargetOf}: an agency's inbox, or the trace queue) through the
+   * retry ladder's first rung, as a fresh attempt 1 with the same messageId (receivers
+   * de-duplicate). Each message leaves the DLQ only after the broker confirmed its copy.
+   * Resolves with what was sent back (as {@link peek} shows it: the dead letter, not the copy).
+   * Rejects for a queue that is not a dead-letter queue.
+   */
+  abstract redriveDeadLetters(deadLetterQueue: string, options?: RedriveOptions): Promise<PeekedMessage[]>;
 
   /**
    * Stops deliveries, lets running handlers finish for up to `graceMs` (default

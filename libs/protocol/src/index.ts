@@ -2,3 +2,4 @@ export * from './headers';
 export * from './trace-event';
 export * from './axis-api';
 export * from './trust-notification';
+export * from './node-heartbeat';

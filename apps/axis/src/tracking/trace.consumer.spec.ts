@@ -1,4 +1,5 @@
 import type { IncomingMessage } from '@lienthong/bus';
+import { recordingMetrics } from '@lienthong/observability/testing/recording-metrics';
 import type { BusRepository } from '../bus/bus.repository';
 import type { TopologyService } from '../topology/topology.service';
 import { TraceConsumer } from './trace.consumer';
@@ -28,32 +29,58 @@ function message(body: string): IncomingMessage {
 }
 
 describe('TraceConsumer', () => {
-  const record = jest.fn();
+  const recordBatch = jest.fn();
   const consumer = new TraceConsumer(
     {} as BusRepository,
     {} as TopologyService,
-    { record } as unknown as TrackingService,
+    { recordBatch } as unknown as TrackingService,
   );
-  beforeEach(() => record.mockReset());
+  beforeEach(() => recordBatch.mockReset());
 
   it('acks a stored event', async () => {
-    record.mockResolvedValue('recorded');
+    recordBatch.mockResolvedValue(['recorded']);
     await expect(consumer.handle(message(JSON.stringify(event)))).resolves.toEqual({ action: 'ack' });
-    expect(record).toHaveBeenCalledWith(event);
+    expect(recordBatch).toHaveBeenCalledWith([event]);
   });
 
   it('dead-letters at once what can never be stored', async () => {
     const outcome = await consumer.handle(message(JSON.stringify({ ...event, occurredAt: 'soon' })));
     expect(outcome).toEqual({ action: 'dead-letter', reason: expect.stringContaining('occurredAt') });
-    expect(record).not.toHaveBeenCalled();
+    expect(recordBatch).not.toHaveBeenCalled();
   });
 
   it('retries when the database fails', async () => {
-    record.mockRejectedValue(new Error('database is down'));
+    recordBatch.mockRejectedValue(new Error('database is down'));
     await expect(consumer.handle(message(JSON.stringify(event)))).resolves.toEqual({
       action: 'retry',
       reason: 'database is down',
     });
+  });
+
+  it('stores messages in flight together in one batch', async () => {
+    recordBatch.mockImplementation(async (events: unknown[]) => events.map(() => 'recorded'));
+    const ids = ['e-1', 'e-2', 'e-3'];
+    const outcomes = await Promise.all(
+      ids.map((eventId) => consumer.handle(message(JSON.stringify({ ...event, eventId })))),
+    );
+    expect(outcomes).toEqual(ids.map(() => ({ action: 'ack' })));
+    expect(recordBatch).toHaveBeenCalledTimes(1);
+    expect(recordBatch.mock.calls[0][0].map((e: { eventId: string }) => e.eventId)).toEqual(ids);
+  });
+
+  it('when a batch fails, retries only the event the database refuses', async () => {
+    recordBatch.mockImplementation(async (events: { eventId: string }[]) => {
+      if (events.some((e) => e.eventId === 'bad')) throw new Error('value too long');
+      return events.map(() => 'recorded');
+    });
+    const outcomes = await Promise.all(
+      ['e-1', 'bad', 'e-3'].map((eventId) => consumer.handle(message(JSON.stringify({ ...event, eventId })))),
+    );
+    expect(outcomes).toEqual([
+      { action: 'ack' },
+      { action: 'retry', reason: 'value too long' },
+      { action: 'ack' },
+    ]);
   });
 
   it('starts consuming only after the core topology exists, and stops on shutdown', async () => {
@@ -74,5 +101,34 @@ describe('TraceConsumer', () => {
     await started.onApplicationBootstrap();
     await started.beforeApplicationShutdown();
     expect(order).toEqual(['core', 'consume', 'stop']);
+  });
+});
+
+describe('TraceConsumer metrics', () => {
+  it("counts the network's documents from the events it stores, each event once", async () => {
+    const metrics = recordingMetrics();
+    const recordBatch = jest.fn(async (events: { eventId: string }[]) =>
+      events.map((e) => (e.eventId === 'again' ? 'duplicate' : 'recorded')),
+    );
+    const consumer = new TraceConsumer(
+      {} as BusRepository,
+      {} as TopologyService,
+      { recordBatch } as unknown as TrackingService,
+      undefined,
+      metrics,
+    );
+    const events = [
+      { ...event, eventId: 'p', event: 'published' },
+      { ...event, eventId: 'd', event: 'delivered' },
+      { ...event, eventId: 'again', event: 'delivered' },
+      { ...event, eventId: 'q', event: 'quarantined', detail: 'DIGEST_MISMATCH' },
+      { ...event, eventId: 'f', event: 'failed', detail: 'UNROUTABLE' },
+      { ...event, eventId: 's', event: 'status', kind: 'status', statusCode: '01' },
+    ];
+    await Promise.all(events.map((e) => consumer.handle(message(JSON.stringify(e)))));
+    expect(metrics.packageSent.mock.calls).toEqual([['000.00.00.G22', 'edoc']]);
+    expect(metrics.packageReceived.mock.calls).toEqual([['000.00.00.H41', 'edoc']]);
+    expect(metrics.packageRejected.mock.calls).toEqual([['000.00.00.H41', 'DIGEST_MISMATCH']]);
+    expect(metrics.packageFailed.mock.calls).toEqual([['000.00.00.G22', 'UNROUTABLE']]);
   });
 });

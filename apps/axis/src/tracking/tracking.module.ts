@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NodesModule } from '../nodes/nodes.module';
 import { TopologyModule } from '../topology/topology.module';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesService } from './deliveries.service';
@@ -6,8 +7,10 @@ import { TraceConsumer } from './trace.consumer';
 import { TrackingService } from './tracking.service';
 
 @Module({
-  imports: [TopologyModule],
+  imports: [TopologyModule, NodesModule],
   controllers: [DeliveriesController],
   providers: [TrackingService, DeliveriesService, TraceConsumer],
+  // Readiness asks whether the trace queue is consumed.
+  exports: [TraceConsumer],
 })
 export class TrackingModule {}
