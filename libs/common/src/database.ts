@@ -10,6 +10,8 @@ export function postgresOptions(
     entities: DataSourceOptions['entities'];
     migrations: DataSourceOptions['migrations'];
     applicationName: string;
+    /** Connections in the pool (default 10); the embedded sandbox uses 1 (one PGlite session). */
+    poolMax?: number;
   },
 ): DataSourceOptions {
   return {
@@ -21,6 +23,6 @@ export function postgresOptions(
     migrationsTransactionMode: 'each',
     synchronize: false,
     applicationName: parts.applicationName,
-    extra: { max: 10 },
+    extra: { max: parts.poolMax ?? 10 },
   };
 }
