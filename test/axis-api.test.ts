@@ -543,7 +543,10 @@ describe('axis API (PostgreSQL + RabbitMQ)', () => {
   describe('operations', () => {
     it('is ready when PostgreSQL and RabbitMQ answer', async () => {
       const res = await api().get('/health/ready').expect(200);
-      expect(res.body).toEqual({ status: 'ok', checks: { database: 'up', bus: 'up' } });
+      expect(res.body).toMatchObject({
+        status: 'ok',
+        info: { database: { status: 'up' }, bus: { status: 'up' }, consumers: { status: 'up' } },
+      });
       await api().get('/health/live').expect(200);
     });
 

@@ -774,7 +774,10 @@ describe('node exchange over RabbitMQ and PostgreSQL', () => {
   describe('operations', () => {
     it('is ready, serves the directory to API keys and its OpenAPI description', async () => {
       const ready = await request(shared.url).get('/health/ready').expect(200);
-      expect(ready.body).toMatchObject({ ready: true, database: { ok: true }, bus: { ok: true } });
+      expect(ready.body).toMatchObject({
+        status: 'ok',
+        info: { database: { status: 'up' }, bus: { status: 'up' }, consumers: { status: 'up' } },
+      });
       const directory = await as(shared, H57).get('/api/v1/directory').expect(200);
       expect(directory.body.map((e: { code: string }) => e.code)).toEqual(
         expect.arrayContaining([G22, H41, H57, X99]),

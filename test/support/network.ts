@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { deleteBusTopology, AMQP_URL } from '@lienthong/bus/testing/amqp';
 import { BusTopology } from '@lienthong/bus';
 import { createTestDatabase, TestDatabase } from '@lienthong/common/testing/postgres';
@@ -40,11 +41,15 @@ export interface Network {
   axisUrl: string;
   prefix: string;
   nodes: Record<string, RunningNode>;
+  /** Each process's own database: `axis` and every node id. */
+  databases: Record<string, TestDatabase>;
   /** The node that hosts an agency. */
   nodeOf(code: string): RunningNode;
   /** The API key of an agency's software (scoped to that agency only). */
   apiKey(code: string): string;
   operator: HttpClient;
+  /** The axis's operator token (AXIS_OPERATOR_TOKEN), e.g. to log in to the dashboard. */
+  operatorToken: string;
   admin(nodeId: string): HttpClient;
   agency(code: string): HttpClient;
   close(): Promise<void>;
@@ -61,6 +66,7 @@ export interface HttpResponse<T = unknown> {
 export interface HttpClient {
   get<T = unknown>(path: string): Promise<HttpResponse<T>>;
   post<T = unknown>(path: string, body?: unknown, contentType?: string): Promise<HttpResponse<T>>;
+  delete<T = unknown>(path: string): Promise<HttpResponse<T>>;
 }
 
 const OPERATOR_TOKEN = `operator-${randomBytes(12).toString('hex')}`;
@@ -89,19 +95,33 @@ export function httpClient(baseUrl: string, headers: Record<string, string>): Ht
     const bytes = Buffer.from(await response.arrayBuffer());
     const text = bytes.toString('utf8');
     let parsed: unknown = text;
-    if (response.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
+    // JSON bodies only (not NDJSON exports).
+    if (/[/+]json(;|$)/.test(response.headers.get('content-type') ?? '')) parsed = JSON.parse(text);
     return { status: response.status, body: parsed as T, text, bytes, headers: response.headers };
   };
   return {
     get: (path) => call('GET', path),
     post: (path, body, contentType) => call('POST', path, body, contentType),
+    delete: (path) => call('DELETE', path),
   };
 }
 
 export async function startNetwork(
   specs: NodeSpec[],
-  options: { outboxPollMs?: number; maxPackageBytes?: number } = {},
+  options: {
+    outboxPollMs?: number;
+    maxPackageBytes?: number;
+    /** Every process's JSON log lines, at level info (default: standard output, errors only). */
+    logDestination?: DestinationStream;
+  } = {},
 ): Promise<Network> {
+  const logging = options.logDestination
+    ? {
+        logger: ['log', 'warn', 'error'] as ('log' | 'warn' | 'error')[],
+        logDestination: options.logDestination,
+      }
+    : { logger: ['error'] as 'error'[] };
+  const databasesById: Record<string, TestDatabase> = {};
   const prefix = `e2e-${randomBytes(4).toString('hex')}`;
   const databases: TestDatabase[] = [];
   const closers: (() => Promise<void>)[] = [];
@@ -118,6 +138,7 @@ export async function startNetwork(
   try {
     const axisDb = await createTestDatabase('e2e_axis');
     databases.push(axisDb);
+    databasesById.axis = axisDb;
     const axis = await startAxis(
       loadAxisConfig({
         DATABASE_URL: axisDb.url,
@@ -128,7 +149,7 @@ export async function startNetwork(
         AXIS_DATA_DIR: dataDir,
         AXIS_CA_PASSPHRASE: 'passphrase of the e2e axis',
       }),
-      { logger: ['error'] },
+      logging,
     );
     closers.push(() => axis.close());
     const operator = httpClient(axis.url, { authorization: `Bearer ${OPERATOR_TOKEN}` });
@@ -139,6 +160,7 @@ export async function startNetwork(
     for (const spec of specs) {
       const db = await createTestDatabase(`e2e_${spec.id}`);
       databases.push(db);
+      databasesById[spec.id] = db;
       const node = await startNode(
         loadNodeConfig({
           DATABASE_URL: db.url,
@@ -151,9 +173,11 @@ export async function startNetwork(
           NODE_ADMIN_TOKEN: ADMIN_TOKEN,
           NODE_KEY_PASSPHRASE: 'passphrase of the e2e nodes',
           OUTBOX_POLL_MS: String(options.outboxPollMs ?? 50),
-          TRUST_REFRESH_SECONDS: '1',
+          // Far beyond any test: trust changes must reach the nodes through the axis's notifications.
+          TRUST_REFRESH_SECONDS: '3600',
           ...(options.maxPackageBytes ? { MAX_PACKAGE_BYTES: String(options.maxPackageBytes) } : {}),
         }),
+        logging,
       );
       closers.push(() => node.close());
       nodes[spec.id] = { id: spec.id, url: node.url, close: () => node.close() };
@@ -194,9 +218,11 @@ export async function startNetwork(
       axisUrl: axis.url,
       prefix,
       nodes,
+      databases: databasesById,
       nodeOf,
       apiKey,
       operator,
+      operatorToken: OPERATOR_TOKEN,
       admin: (nodeId) => httpClient(nodes[nodeId].url, { authorization: `Bearer ${ADMIN_TOKEN}` }),
       agency: (code) => httpClient(nodeOf(code).url, { 'x-api-key': apiKey(code) }),
       close,

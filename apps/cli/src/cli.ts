@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './cli-error';
+import { auditCommand } from './commands/audit.command';
 import { brokerCommand } from './commands/broker.command';
+import { connectorCommand } from './commands/connector.command';
 import { demoCommand } from './commands/demo.command';
 import { edxmlCommand } from './commands/edxml.command';
 import { pkiCommand } from './commands/pki.command';
@@ -10,7 +12,7 @@ import { Output, processOutput } from './output';
 export function buildProgram(out: Output, setExitCode: (code: number) => void): Command {
   const program = new Command('lienthong')
     .description(
-      'lienthong: PKI chores, edXML packages, offline verification for auditors, and broker credentials',
+      'lienthong: PKI chores, edXML packages, offline verification for auditors, broker credentials, and VDXP connectors',
     )
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError()
@@ -18,8 +20,10 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
   program.addCommand(pkiCommand(out));
   program.addCommand(edxmlCommand(out));
   program.addCommand(verifyCommand(out, setExitCode));
+  program.addCommand(auditCommand(out, setExitCode));
   program.addCommand(demoCommand(out));
   program.addCommand(brokerCommand(out));
+  program.addCommand(connectorCommand(out));
   // exitOverride is inherited only by commands added after it, so apply it down the tree.
   const applyOverride = (command: Command) => {
     command.exitOverride();

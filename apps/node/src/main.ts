@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ConfigError } from '@lienthong/common';
 import { loadNodeConfig, NodeConfig } from './config/node-config';
 import { startNodeApp } from './node-app';
@@ -12,7 +13,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const node = await startNodeApp(config);
-  process.stdout.write(`lienthong node ${config.nodeId} (${config.mode}) listening on ${node.url}\n`);
+  // Through the node's JSON logger, like every other line on stdout.
+  new Logger('main').log({ msg: 'node listening', url: node.url, mode: config.mode });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void node.close().then(

@@ -3,17 +3,24 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AmqpMessageBus, BusTransportServer, MessageBus } from '@lienthong/bus';
 import { AppError, HttpProblemFilter } from '@lienthong/common';
+import { createObservability, Observability, pinoLevelOf, withAppLogger } from '@lienthong/observability';
+import type { DestinationStream } from 'pino';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NodeConfig } from './config/node-config';
 import { NodeModule } from './node.module';
 import type { AxisClient } from './ports/axis-client';
 import { AgenciesService } from './services/agencies.service';
+import { DEFAULT_VDXP_BASE_PATH, normalizeBasePath, VDXP_MAX_HEADER_BYTES } from './vdxp/vdxp.controller';
 
 export interface NodeAppOverrides {
   /** A bus the caller owns (and closes); default: RabbitMQ at AMQP_URL, closed with the app. */
   bus?: MessageBus;
   axisClient?: AxisClient;
+  /** Nest's option as tests pass it (`['error']`, `false`): sets the level of the JSON logs. */
   logger?: LoggerService | LogLevel[] | false;
+  /** Where the JSON log lines go (default: standard output); tests collect them. */
+  logDestination?: DestinationStream;
 }
 
 export interface RunningNode {
@@ -28,9 +35,22 @@ export interface RunningNode {
  * each hosted agency's inbox queue. Listening once this resolves; close() stops consumers first
  * (so no handler runs against a closed pool), then the relay and the database, then the bus.
  */
-export async function startNodeApp(
+export function startNodeApp(config: NodeConfig, overrides: NodeAppOverrides = {}): Promise<RunningNode> {
+  const observability = createObservability({
+    app: 'node',
+    level: pinoLevelOf(overrides.logger, config.logLevel ?? 'info'),
+    bindings: { node: config.nodeId },
+    ...(overrides.logDestination ? { destination: overrides.logDestination } : {}),
+  });
+  // What the node starts (broker connection, consumers, relay, timers) logs as this node, even
+  // when other apps share the process (tests, the sandbox).
+  return withAppLogger(observability.logger, () => startNodeAppWith(config, overrides, observability));
+}
+
+async function startNodeAppWith(
   config: NodeConfig,
-  overrides: NodeAppOverrides = {},
+  overrides: NodeAppOverrides,
+  observability: Observability,
 ): Promise<RunningNode> {
   const ownBus = overrides.bus === undefined;
   const bus =
@@ -49,9 +69,16 @@ export async function startNodeApp(
         config,
         bus,
         transport,
+        observability,
         ...(overrides.axisClient ? { axisClient: overrides.axisClient } : {}),
       }),
-      { logger: overrides.logger ?? ['log', 'warn', 'error'], abortOnError: false },
+      {
+        logger:
+          typeof overrides.logger === 'object' && !Array.isArray(overrides.logger)
+            ? overrides.logger
+            : observability.nestLogger,
+        abortOnError: false,
+      },
     );
     app.useGlobalFilters(new HttpProblemFilter());
     app.useGlobalPipes(
@@ -69,6 +96,7 @@ export async function startNodeApp(
       }),
     );
     setUpOpenApi(app);
+    serveVdxpRaw(app, config.vdxpBasePath ?? DEFAULT_VDXP_BASE_PATH);
     app.connectMicroservice({ strategy: transport });
     await app.init();
     await app.startAllMicroservices();
@@ -93,6 +121,21 @@ export async function startNodeApp(
         if (ownBus) await bus.close();
       })()),
   };
+}
+
+/**
+ * The official VPCP SDK's protocol (apps/node/src/vdxp): its adapter reads request bodies itself,
+ * after checking the signature, so Nest's JSON parser must not answer a malformed body first; and
+ * the SDK sends every parameter twice as headers (a long `to` list too), so headers may take 64 KiB.
+ */
+function serveVdxpRaw(app: INestApplication, basePath: string): void {
+  app.use(normalizeBasePath(basePath), (request: IncomingMessage, _response: unknown, next: () => void) => {
+    delete request.headers['content-type'];
+    next();
+  });
+  // The server reads this option at each new connection (Node's maxHeaderSize server option).
+  const server = app.getHttpServer() as Server & { maxHeaderSize?: number };
+  server.maxHeaderSize = Math.max(server.maxHeaderSize ?? 0, VDXP_MAX_HEADER_BYTES);
 }
 
 function setUpOpenApi(app: INestApplication): void {

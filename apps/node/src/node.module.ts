@@ -1,10 +1,13 @@
 import { DynamicModule, Injectable, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { BusTransportServer, MessageBus } from '@lienthong/bus';
 import { postgresOptions } from '@lienthong/common';
+import { createObservability, Observability, ObservabilityModule } from '@lienthong/observability';
 import { DataSource } from 'typeorm';
+import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit/audit.providers';
 import { NODE_CONFIG, NodeConfig } from './config/node-config';
 import { AdminAgenciesController } from './controllers/admin-agencies.controller';
 import { AdminApiKeysController } from './controllers/admin-api-keys.controller';
+import { AdminConnectorsController } from './controllers/admin-connectors.controller';
 import { DirectoryController } from './controllers/directory.controller';
 import { DocumentsController } from './controllers/documents.controller';
 import { HealthController } from './controllers/health.controller';
@@ -22,6 +25,7 @@ import { InboxConsumers } from './ports/inbox-consumers';
 import { PackageCrypto } from './ports/package-crypto';
 import { PkiPackageCrypto } from './ports/pki-package-crypto';
 import { ApiKeyRepository } from './repositories/api-key.repository';
+import { ConnectorRepository } from './repositories/connector.repository';
 import { DatabaseProbe } from './repositories/database-probe';
 import { DeliveryEventRepository } from './repositories/delivery-event.repository';
 import { DocumentRepository } from './repositories/document.repository';
@@ -31,6 +35,7 @@ import { QuarantineRepository } from './repositories/quarantine.repository';
 import { Transactor } from './repositories/transactor';
 import { TrustCacheRepository } from './repositories/trust-cache.repository';
 import { TypeOrmApiKeyRepository } from './repositories/typeorm/typeorm-api-key.repository';
+import { TypeOrmConnectorRepository } from './repositories/typeorm/typeorm-connector.repository';
 import { TypeOrmDatabaseProbe } from './repositories/typeorm/typeorm-database-probe';
 import { TypeOrmDeliveryEventRepository } from './repositories/typeorm/typeorm-delivery-event.repository';
 import { TypeOrmDocumentRepository } from './repositories/typeorm/typeorm-document.repository';
@@ -42,7 +47,10 @@ import { TypeOrmTrustCacheRepository } from './repositories/typeorm/typeorm-trus
 import { AgenciesService } from './services/agencies.service';
 import { ApiKeysService } from './services/api-keys.service';
 import { BusinessDocumentsService } from './services/business-documents.service';
+import { ConnectorsService } from './services/connectors.service';
 import { HealthService } from './services/health.service';
+import { NodeMetricsSources } from './services/node-metrics-sources';
+import { HeartbeatService } from './services/heartbeat.service';
 import { InboundService } from './services/inbound.service';
 import { InboxService } from './services/inbox.service';
 import { OutboxRelay } from './services/outbox-relay.service';
@@ -51,7 +59,10 @@ import { SentDocumentsService } from './services/sent-documents.service';
 import { StatusService } from './services/status.service';
 import { SubmitService } from './services/submit.service';
 import { TraceEventFactory } from './services/trace-event-factory';
+import { SecretBox } from './services/secret-box';
 import { TrustStore } from './services/trust-store.service';
+import { vdxpController } from './vdxp/vdxp.controller';
+import { VdxpService } from './vdxp/vdxp.service';
 
 export interface NodeModuleOptions {
   config: NodeConfig;
@@ -60,6 +71,8 @@ export interface NodeModuleOptions {
   transport: BusTransportServer;
   /** Default: the axis over HTTP at AXIS_URL. */
   axisClient?: AxisClient;
+  /** The app's logger and metrics registry (`/metrics`); default: made here, logging to stdout. */
+  observability?: Observability;
 }
 
 /** Closes the pool last, after the relay and the consumers stopped using it. */
@@ -93,6 +106,7 @@ export class NodeModule {
               entities: NODE_ENTITIES,
               migrations: NODE_MIGRATIONS,
               applicationName: `lienthong-node ${config.nodeId}`,
+              poolMax: config.databasePoolMax,
             }),
           ).initialize(),
       },
@@ -102,6 +116,7 @@ export class NodeModule {
       { provide: Transactor, useClass: TypeOrmTransactor },
       { provide: HostedAgencyRepository, useClass: TypeOrmHostedAgencyRepository },
       { provide: ApiKeyRepository, useClass: TypeOrmApiKeyRepository },
+      { provide: ConnectorRepository, useClass: TypeOrmConnectorRepository },
       { provide: DocumentRepository, useClass: TypeOrmDocumentRepository },
       { provide: OutboxRepository, useClass: TypeOrmOutboxRepository },
       { provide: DeliveryEventRepository, useClass: TypeOrmDeliveryEventRepository },
@@ -111,20 +126,33 @@ export class NodeModule {
       { provide: PackageCrypto, useClass: PkiPackageCrypto },
       { provide: InboxConsumers, useClass: BusInboxConsumers },
     ];
+    const observability =
+      options.observability ??
+      createObservability({
+        app: 'node',
+        level: config.logLevel ?? 'info',
+        bindings: { node: config.nodeId },
+      });
     return {
       module: NodeModule,
+      imports: [ObservabilityModule.forRoot(observability)],
       controllers: [
         AdminAgenciesController,
         AdminApiKeysController,
+        AdminConnectorsController,
         DocumentsController,
         InboxController,
         DirectoryController,
         HealthController,
         InboundController,
+        ...AUDIT_CONTROLLERS,
+        // The official VPCP SDK's protocol (docs/vdxp.md), at VDXP_BASE_PATH.
+        vdxpController(config.vdxpBasePath),
       ],
       providers: [
         ...infrastructure,
         ...ports,
+        ...AUDIT_PROVIDERS,
         AdminTokenGuard,
         ApiKeyGuard,
         PackageUploadInterceptor,
@@ -134,6 +162,9 @@ export class NodeModule {
         StatusService,
         AgenciesService,
         ApiKeysService,
+        SecretBox,
+        ConnectorsService,
+        VdxpService,
         SubmitService,
         BusinessDocumentsService,
         SentDocumentsService,
@@ -141,6 +172,8 @@ export class NodeModule {
         InboundService,
         OutboxRelay,
         HealthService,
+        NodeMetricsSources,
+        HeartbeatService,
       ],
     };
   }

@@ -24,6 +24,6 @@ import { TrustController } from './trust.controller';
     { provide: PkiRepository, useClass: LibPkiRepository },
     { provide: CaStorageRepository, useClass: FsCaStorageRepository },
   ],
-  exports: [EnrollmentService],
+  exports: [EnrollmentService, CaService],
 })
 export class CertificatesModule {}

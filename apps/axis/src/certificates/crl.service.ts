@@ -93,7 +93,7 @@ export class CrlService implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       await this.current(now);
     } catch (error) {
-      this.logger.warn(`scheduled CRL check failed: ${errorReason(error)}`);
+      this.logger.warn({ msg: 'scheduled CRL check failed', reason: errorReason(error) });
     } finally {
       this.checking = false;
     }

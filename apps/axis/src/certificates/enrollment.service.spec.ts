@@ -1,3 +1,4 @@
+import type { AuditService } from '../audit/audit.service';
 import { AppError } from '@lienthong/common';
 import { createCsr, createRootCa, generateRsaKeyPair, readAgencyIdentity } from '@lienthong/pki';
 import type { TrustNotification } from '@lienthong/protocol';
@@ -71,6 +72,10 @@ function setup(agency: Agency | null = H41, options: { commitFails?: boolean } =
     ca as unknown as CaService,
     pki,
     notifier as unknown as TrustNotifier,
+    {
+      record: jest.fn(async () => undefined),
+      recordMany: jest.fn(async () => undefined),
+    } as unknown as AuditService,
   );
   const token = async (at = new Date()) => (await service.issueToken(H41.code, tx, at)).token;
   return { service, enrollments, recorded, agencies, enrollmentRepo, token, notifier, events };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@lienthong/common';
 import type { EnrollRequest, EnrollResponse } from '@lienthong/protocol';
+import { AuditService } from '../audit/audit.service';
 import { Transaction, TransactionRunner } from '../database/transaction';
 import { AgencyRepository } from '../directory/agency.repository';
 import { TrustNotifier } from '../topology/trust-notifier';
@@ -27,6 +28,7 @@ export class EnrollmentService {
     private readonly ca: CaService,
     private readonly pki: PkiRepository,
     private readonly notifier: TrustNotifier,
+    private readonly audit: AuditService,
   ) {}
 
   /** Supersedes the agency's earlier unused tokens: only the latest one handed out works. */
@@ -47,6 +49,15 @@ export class EnrollmentService {
         throw AppError.conflict('AGENCY_SUSPENDED', `Agency ${code} is suspended; reactivate it first`);
       }
       const { token, expiresAt } = await this.issueToken(code, tx);
+      await this.audit.record(
+        {
+          action: 'enrollment.issued',
+          actor: 'operator',
+          agency: code,
+          details: { expiresAt: expiresAt.toISOString() },
+        },
+        tx,
+      );
       return { agencyCode: code, enrollmentToken: token, enrollmentExpiresAt: expiresAt };
     });
   }
@@ -106,6 +117,21 @@ export class EnrollmentService {
       await this.agencies.attachCertificate(
         agency.code,
         { nodeId: request.nodeId, certificateSerial: issued.serial },
+        tx,
+      );
+      await this.audit.record(
+        {
+          action: 'certificate.issued',
+          actor: `node:${request.nodeId}`,
+          agency: agency.code,
+          details: {
+            serial: issued.serial,
+            nodeId: request.nodeId,
+            notBefore: issued.notBefore.toISOString(),
+            notAfter: issued.notAfter.toISOString(),
+          },
+          time: now,
+        },
         tx,
       );
       return {

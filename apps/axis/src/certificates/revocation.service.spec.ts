@@ -1,3 +1,4 @@
+import type { AuditService } from '../audit/audit.service';
 import { AppError } from '@lienthong/common';
 import { createRootCa, generateRsaKeyPair, issueAgencyCertificate, parseCrl } from '@lienthong/pki';
 import type { TrustNotification } from '@lienthong/protocol';
@@ -88,6 +89,10 @@ function setup(options: { detached?: boolean; commitFails?: boolean } = {}) {
     crl,
     transactions,
     notifier as unknown as TrustNotifier,
+    {
+      record: jest.fn(async () => undefined),
+      recordMany: jest.fn(async () => undefined),
+    } as unknown as AuditService,
   );
   return { service, crl, crls, crlRepo, agencies, notifier, events };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@lienthong/common';
 import { CrlReason, normalizeSerial } from '@lienthong/pki';
+import { AuditService } from '../audit/audit.service';
 import { TransactionRunner } from '../database/transaction';
 import { AgencyRepository } from '../directory/agency.repository';
 import { TrustNotifier } from '../topology/trust-notifier';
@@ -17,6 +18,7 @@ export class RevocationService {
     private readonly crl: CrlService,
     private readonly transactions: TransactionRunner,
     private readonly notifier: TrustNotifier,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -38,6 +40,16 @@ export class RevocationService {
       await this.certificates.markRevoked({ serial, revokedAt: now, reason }, tx);
       const detached = await this.agencies.detachCertificate(serial, tx);
       const crl = await this.crl.issue(tx, now);
+      await this.audit.record(
+        {
+          action: 'certificate.revoked',
+          actor: 'operator',
+          agency: certificate.agencyCode,
+          details: { serial, reason, crlNumber: crl.number.toString() },
+          time: now,
+        },
+        tx,
+      );
       const response: RevocationResponse = {
         serial,
         agencyCode: certificate.agencyCode,

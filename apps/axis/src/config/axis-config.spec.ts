@@ -35,6 +35,7 @@ describe('axis configuration', () => {
       caPassphrase: minimal.AXIS_CA_PASSPHRASE,
       trustAnchorPaths: [],
       crlValidityHours: 24,
+      logLevel: 'info',
     });
   });
 

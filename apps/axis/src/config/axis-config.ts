@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { env, loadConfig } from '@lienthong/common';
+import { logLevelSchema } from '@lienthong/observability';
 import { z } from 'zod';
 
 /** The DI token of the validated {@link AxisConfig}; nothing else reads `process.env`. */
@@ -35,6 +36,9 @@ const schema = z
         (paths) => paths.every((path) => existsSync(path)),
         'every path must name an existing PEM file',
       ),
+    // Connections to PostgreSQL (default 10); the embedded sandbox sets 1.
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).optional(),
+    LOG_LEVEL: logLevelSchema,
     CRL_VALIDITY_HOURS: z.coerce
       .number()
       .positive()
@@ -52,6 +56,8 @@ const schema = z
     caPassphrase: e.AXIS_CA_PASSPHRASE,
     trustAnchorPaths: e.AXIS_TRUST_ANCHORS,
     crlValidityHours: e.CRL_VALIDITY_HOURS,
+    logLevel: e.LOG_LEVEL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
   }));
 
 export type AxisConfig = z.infer<typeof schema>;

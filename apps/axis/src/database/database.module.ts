@@ -16,7 +16,11 @@ import { DeliveryEntity } from './entities/delivery.entity';
 import { EnrollmentEntity } from './entities/enrollment.entity';
 import { TraceEventEntity } from './entities/trace-event.entity';
 import { ExchangeSchema1764230400000 } from './migrations/1764230400000-exchange-schema';
+import { OperationsDashboard1767744000000 } from './migrations/1767744000000-operations-dashboard';
+import { AuditLog1767830400000 } from './migrations/1767830400000-audit-log';
+import { AuditRepository } from '../audit/audit.repository';
 import { TypeormAgencyRepository } from './repositories/typeorm-agency.repository';
+import { TypeormAuditRepository } from './repositories/typeorm-audit.repository';
 import { TypeormCertificateRepository } from './repositories/typeorm-certificate.repository';
 import { TypeormCrlRepository } from './repositories/typeorm-crl.repository';
 import { TypeormDatabaseRepository } from './repositories/typeorm-database.repository';
@@ -36,7 +40,7 @@ const ENTITIES = [
   DeliveryEntity,
 ];
 /** In order; classes, not globs, so that the webpack bundle carries them. */
-const MIGRATIONS = [ExchangeSchema1764230400000];
+const MIGRATIONS = [ExchangeSchema1764230400000, OperationsDashboard1767744000000, AuditLog1767830400000];
 
 /** Each port and the class that implements it on PostgreSQL. */
 const REPOSITORIES: [abstract new (...args: never[]) => unknown, new (...args: never[]) => unknown][] = [
@@ -48,6 +52,7 @@ const REPOSITORIES: [abstract new (...args: never[]) => unknown, new (...args: n
   [TraceRepository, TypeormTraceRepository],
   [DeliveryRepository, TypeormDeliveryRepository],
   [DatabaseRepository, TypeormDatabaseRepository],
+  [AuditRepository, TypeormAuditRepository],
 ];
 
 const PROVIDERS: Provider[] = REPOSITORIES.map(([provide, useClass]) => ({ provide, useClass }));
@@ -66,6 +71,7 @@ export class DatabaseModule {
             entities: ENTITIES,
             migrations: MIGRATIONS,
             applicationName: 'lienthong-axis',
+            poolMax: config.databasePoolMax,
           }),
           // A database that is not there at start is a configuration problem: fail fast.
           retryAttempts: 2,

@@ -1,3 +1,4 @@
+import type { AuditService } from '../audit/audit.service';
 import { AppError } from '@lienthong/common';
 import type { TrustNotification } from '@lienthong/protocol';
 import type { CertificateRepository } from '../certificates/certificate.repository';
@@ -56,6 +57,10 @@ function setup(existing: Agency[] = [], options: { commitFails?: boolean } = {})
       },
     } as unknown as TransactionRunner,
     notifier as unknown as TrustNotifier,
+    {
+      record: jest.fn(async () => undefined),
+      recordMany: jest.fn(async () => undefined),
+    } as unknown as AuditService,
   );
   return { service, rows, calls, agencies, topology, enrollment, notifier };
 }
@@ -162,8 +167,8 @@ describe('DirectoryService', () => {
         change,
       })),
     );
-    // Each notification follows the write it reports.
-    expect(calls.slice(-2)).toEqual(['update 000.00.00.G22', 'notify directory-updated']);
+    // Each notification follows the write it reports, once committed (with its audit entry).
+    expect(calls.slice(-3)).toEqual(['update 000.00.00.G22', 'commit', 'notify directory-updated']);
   });
 
   it('tells nobody when nothing was committed', async () => {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { AuditAction } from '@lienthong/audit';
 import { AppError } from '@lienthong/common';
 import { isIdentifierCode } from '@lienthong/edxml';
 import type { DirectoryChange, DirectoryEntry } from '@lienthong/protocol';
+import { AuditService } from '../audit/audit.service';
 import { CertificateRepository } from '../certificates/certificate.repository';
 import { EnrollmentService } from '../certificates/enrollment.service';
 import { TransactionRunner } from '../database/transaction';
@@ -15,6 +17,12 @@ import type { CreateAgencyDto } from './dto/create-agency.dto';
 import { RegisteredAgencyResponse } from './dto/registered-agency.response';
 import type { UpdateAgencyDto } from './dto/update-agency.dto';
 
+const AUDIT_ACTION_OF: Partial<Record<DirectoryChange, AuditAction>> = {
+  updated: 'agency.updated',
+  suspended: 'agency.suspended',
+  reactivated: 'agency.reactivated',
+};
+
 /** Deeper than any real administrative hierarchy: a longer walk means the data is broken. */
 const MAX_HIERARCHY_DEPTH = 64;
 
@@ -27,6 +35,7 @@ export class DirectoryService {
     private readonly topology: TopologyService,
     private readonly transactions: TransactionRunner,
     private readonly notifier: TrustNotifier,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -53,6 +62,23 @@ export class DirectoryService {
       const agency = await this.agencies.createIfAbsent({ code, name, parentCode: dto.parentCode }, tx);
       if (!agency) throw agencyExists(code);
       const { token, expiresAt } = await this.enrollment.issueToken(code, tx);
+      await this.audit.recordMany(
+        [
+          {
+            action: 'agency.registered',
+            actor: 'operator',
+            agency: code,
+            details: { name, parentCode: dto.parentCode ?? null },
+          },
+          {
+            action: 'enrollment.issued',
+            actor: 'operator',
+            agency: code,
+            details: { expiresAt: expiresAt.toISOString() },
+          },
+        ],
+        tx,
+      );
       return { agency: AgencyResponse.from(agency), enrollmentToken: token, enrollmentExpiresAt: expiresAt };
     });
     await this.notifyChanged(code, 'registered');
@@ -99,8 +125,24 @@ export class DirectoryService {
     changes: AgencyChanges,
     change: DirectoryChange,
   ): Promise<AgencyResponse> {
-    const agency = await this.agencies.update(code, changes);
-    if (!agency) throw agencyNotFound(code);
+    const agency = await this.transactions.run(async (tx) => {
+      const updated = await this.agencies.update(code, changes, tx);
+      if (!updated) throw agencyNotFound(code);
+      await this.audit.record(
+        {
+          action: AUDIT_ACTION_OF[change] ?? 'agency.updated',
+          actor: 'operator',
+          agency: code,
+          details: {
+            ...(changes.name !== undefined ? { name: changes.name } : {}),
+            ...(changes.parentCode !== undefined ? { parentCode: changes.parentCode } : {}),
+            ...(changes.state !== undefined ? { state: changes.state } : {}),
+          },
+        },
+        tx,
+      );
+      return updated;
+    });
     await this.notifyChanged(code, change);
     return AgencyResponse.from(agency);
   }

@@ -19,7 +19,7 @@ export class TopologyService implements OnApplicationBootstrap {
     // Idempotent, so a queue lost with a broker (or an agency registered while it was down) comes back.
     const agencies = await this.agencies.list();
     for (const agency of agencies) await this.bus.declareAgencyQueue(agency.code);
-    this.logger.log(`bus topology asserted for ${agencies.length} agencies`);
+    this.logger.log({ msg: 'bus topology asserted', agencies: agencies.length });
   }
 
   /** Once per process: every consumer and agency queue needs it first. */
@@ -36,7 +36,11 @@ export class TopologyService implements OnApplicationBootstrap {
       await this.ensureCore();
       await this.bus.declareAgencyQueue(code);
     } catch (error) {
-      this.logger.error(`cannot declare the queue of ${code}: ${(error as Error).message}`);
+      this.logger.error({
+        msg: 'cannot declare the agency queue',
+        agency: code,
+        reason: (error as Error).message,
+      });
       throw new AppError('unavailable', 'BUS_UNAVAILABLE', 'The message bus cannot be reached; try again');
     }
   }

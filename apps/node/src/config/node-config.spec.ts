@@ -22,7 +22,24 @@ describe('loadNodeConfig', () => {
       maxPackageBytes: 50 * 1024 * 1024,
       trustRefreshSeconds: 60,
       outboxPollMs: 200,
+      heartbeatSeconds: 30,
+      auditCheckpointSeconds: 300,
     });
+  });
+
+  it('reads LOG_LEVEL (default info) and refuses an unknown level', () => {
+    expect(loadNodeConfig(valid).logLevel).toBe('info');
+    expect(loadNodeConfig({ ...valid, LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(() => loadNodeConfig({ ...valid, LOG_LEVEL: 'loud' })).toThrow(
+      /LOG_LEVEL.*must be one of fatal, error/,
+    );
+  });
+
+  it('reads VDXP_BASE_PATH (default /vdxp), normalized, and refuses / or odd characters', () => {
+    expect(loadNodeConfig(valid).vdxpBasePath).toBe('/vdxp');
+    expect(loadNodeConfig({ ...valid, VDXP_BASE_PATH: 'sdk/vdxp/' }).vdxpBasePath).toBe('/sdk/vdxp');
+    expect(() => loadNodeConfig({ ...valid, VDXP_BASE_PATH: '/' })).toThrow(/VDXP_BASE_PATH/);
+    expect(() => loadNodeConfig({ ...valid, VDXP_BASE_PATH: '/v dxp' })).toThrow(/VDXP_BASE_PATH/);
   });
 
   it('reports every problem at once, one line each, never echoing a secret', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { env, loadConfig } from '@lienthong/common';
+import { LogLevelName, logLevelSchema } from '@lienthong/observability';
 
 export type NodeMode = 'dedicated' | 'shared';
 
@@ -18,6 +19,16 @@ export interface NodeConfig {
   maxPackageBytes: number;
   trustRefreshSeconds: number;
   outboxPollMs: number;
+  /** Where the official VPCP SDK's protocol is served (VDXP_BASE_PATH, default `/vdxp`). */
+  vdxpBasePath?: string;
+  /** How often the node tells the axis it is alive, with its mode and hosted agencies (default 30). */
+  heartbeatSeconds: number;
+  /** How often the audit chain head is sent to the axis to be signed (default 300). */
+  auditCheckpointSeconds?: number;
+  /** Connections to PostgreSQL (default 10); the embedded sandbox sets 1. */
+  databasePoolMax?: number;
+  /** `LOG_LEVEL` (default info). */
+  logLevel?: LogLevelName;
 }
 
 /** DI token of the {@link NodeConfig} object. */
@@ -53,6 +64,17 @@ const schema = z
     MAX_PACKAGE_BYTES: positiveInt(DEFAULT_MAX_PACKAGE_BYTES, 1024),
     TRUST_REFRESH_SECONDS: positiveInt(60),
     OUTBOX_POLL_MS: positiveInt(200, 10),
+    VDXP_BASE_PATH: z
+      .string()
+      .regex(
+        /^\/?[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/,
+        'must be a path such as /vdxp (letters, digits, ".", "_", "~", "-" between slashes; not /)',
+      )
+      .default('/vdxp'),
+    HEARTBEAT_SECONDS: positiveInt(30),
+    AUDIT_CHECKPOINT_SECONDS: positiveInt(300),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).optional(),
+    LOG_LEVEL: logLevelSchema,
   })
   .transform((e): NodeConfig => ({
     databaseUrl: e.DATABASE_URL,
@@ -68,6 +90,11 @@ const schema = z
     maxPackageBytes: e.MAX_PACKAGE_BYTES,
     trustRefreshSeconds: e.TRUST_REFRESH_SECONDS,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    vdxpBasePath: `/${e.VDXP_BASE_PATH.replace(/^\/+|\/+$/g, '')}`,
+    heartbeatSeconds: e.HEARTBEAT_SECONDS,
+    auditCheckpointSeconds: e.AUDIT_CHECKPOINT_SECONDS,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    logLevel: e.LOG_LEVEL,
   }));
 
 /** Throws ConfigError listing every problem, one line each. */

@@ -1,11 +1,13 @@
 import { ApiKeyEntity } from './api-key.entity';
 import { AttachmentEntity } from './attachment.entity';
+import { ConnectorEntity } from './connector.entity';
 import { DeliveryEventEntity } from './delivery-event.entity';
 import { DocumentEntity } from './document.entity';
 import { HostedAgencyEntity } from './hosted-agency.entity';
 import { OutboxEntity } from './outbox.entity';
 import { QuarantineEntity } from './quarantine.entity';
 import { TrustCacheEntity } from './trust-cache.entity';
+import { VdxpFailureEntity } from './vdxp-failure.entity';
 
 export const NODE_ENTITIES = [
   HostedAgencyEntity,
@@ -16,4 +18,6 @@ export const NODE_ENTITIES = [
   DeliveryEventEntity,
   QuarantineEntity,
   TrustCacheEntity,
+  ConnectorEntity,
+  VdxpFailureEntity,
 ];

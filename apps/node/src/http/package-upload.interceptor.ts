@@ -65,7 +65,7 @@ export function tooLarge(limit: number): AppError {
   );
 }
 
-function readBody(request: Request, limit: number): Promise<Buffer> {
+export function readBody(request: Request, limit: number): Promise<Buffer> {
   // With a Content-Length (already checked against the limit) the body is copied into one buffer
   // of that size as it arrives, instead of being held twice while chunks are concatenated.
   const declared = Number(request.headers['content-length']);

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { PackageKind } from '@lienthong/protocol';
 import type { Direction, DocumentRecord, NewDocument, StoredAttachment } from '../domain/document';
 import { AttachmentEntity } from '../entities/attachment.entity';
 import { DocumentEntity } from '../entities/document.entity';
+import { packageSha256 } from '../domain/package-digest';
 
 const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
@@ -103,7 +103,7 @@ export const DocumentMapper = {
       subject: d.subject ?? null,
       metadata: d.metadata,
       package: d.package,
-      packageSha256: createHash('sha256').update(d.package).digest('hex'),
+      packageSha256: packageSha256(d.package),
       packageSize: d.package.length,
       receivedAt: d.receivedAt ?? null,
       takenAt: null,

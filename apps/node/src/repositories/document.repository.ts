@@ -1,3 +1,4 @@
+import type { AuditRecord } from '@lienthong/audit';
 import type { NewDeliveryEvent } from '../domain/delivery-event';
 import type { DocumentRecord, NewDocument, StoredAttachment } from '../domain/document';
 import type { NewOutboxMessage } from '../domain/outbox';
@@ -29,6 +30,8 @@ export interface DocumentWrite {
   documents?: NewDocument[];
   outbox?: NewOutboxMessage[];
   events?: NewDeliveryEvent[];
+  /** Audit entries of this step, appended to the chain in the same statement (only if stored). */
+  audit?: AuditRecord[];
 }
 
 /** One of our sent packages, as a received status sees it. */
@@ -76,6 +79,8 @@ export abstract class DocumentRepository {
   /** undefined both when it does not exist and when it is outside the scope: callers cannot tell. */
   abstract findInScope(uuid: string, scope: DocumentScope): Promise<DocumentRecord | undefined>;
   abstract list(scope: DocumentScope, options: ListOptions): Promise<DocumentRecord[]>;
+  /** How many documents list() would return without a limit. */
+  abstract count(scope: DocumentScope, options: Omit<ListOptions, 'limit'>): Promise<number>;
   abstract readPackage(uuid: string): Promise<Buffer | undefined>;
   abstract readAttachment(uuid: string, index: number): Promise<StoredAttachment | undefined>;
   /** true the first time only, so the `taken` trace event is emitted once. */

@@ -1,7 +1,9 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { BusTopology, errorReason } from '@lienthong/bus';
 import { AppError } from '@lienthong/common';
 import { isIdentifierCode } from '@lienthong/edxml';
+import { AuditLog, UnwiredAuditLog } from '../audit/audit-log';
+import { actorOf } from '../audit/audit-records';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import type { HostedAgency } from '../domain/hosted-agency';
 import { AxisClient } from '../ports/axis-client';
@@ -37,6 +39,7 @@ export class AgenciesService implements OnModuleDestroy {
     private readonly consumers: InboxConsumers,
     private readonly trust: TrustStore,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    @Optional() private readonly audit: AuditLog = new UnwiredAuditLog(),
   ) {}
 
   host(code: string, enrollmentToken: string): Promise<HostedAgencyView> {
@@ -58,6 +61,7 @@ export class AgenciesService implements OnModuleDestroy {
     }
     const removed = await this.agencies.markRemoved(code, new Date());
     if (!removed) throw AppError.notFound('AGENCY_NOT_FOUND', `${code} is not hosted on this node`);
+    await this.audit.append([{ action: 'agency.removed', actor: actorOf.admin, agency: code }]);
     await this.consumers.stop(code);
   }
 
@@ -82,7 +86,7 @@ export class AgenciesService implements OnModuleDestroy {
         if (!this.consumers.isConsuming(agency.code)) await this.startConsuming(agency.code);
       }
     } catch (error) {
-      this.logger.warn(`Could not resume inbox consumers: ${errorReason(error)}`);
+      this.logger.warn({ msg: 'could not resume inbox consumers', reason: errorReason(error) });
     }
   }
 
@@ -127,8 +131,21 @@ export class AgenciesService implements OnModuleDestroy {
       updatedAt: now,
     };
     await this.agencies.save(agency);
+    await this.audit.append([
+      {
+        action: previous ? 'agency.key-changed' : 'agency.onboarded',
+        actor: actorOf.admin,
+        agency: code,
+        details: {
+          certificateSerial: certificate.serialNumber,
+          certificateNotAfter: certificate.notAfter.toISOString(),
+          nodeId: this.config.nodeId,
+        },
+        time: now,
+      },
+    ]);
     this.trust.addAnchor(enrolled.caCertificatePem);
-    this.logger.log(`Now hosting ${code}`);
+    this.logger.log({ msg: 'agency hosted', agency: code });
     await this.startConsuming(code);
     // The directory now lists the new agency's certificate; refresh without waiting for the timer.
     void this.trust.refresh();
@@ -139,7 +156,11 @@ export class AgenciesService implements OnModuleDestroy {
     try {
       await this.consumers.start(code);
     } catch (error) {
-      this.logger.warn(`Cannot consume the inbox of ${code} yet (retrying later): ${errorReason(error)}`);
+      this.logger.warn({
+        msg: 'cannot consume the inbox yet, retrying later',
+        agency: code,
+        reason: errorReason(error),
+      });
     }
   }
 

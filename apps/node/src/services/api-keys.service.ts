@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AppError } from '@lienthong/common';
+import { AuditLog, UnwiredAuditLog } from '../audit/audit-log';
+import { actorOf } from '../audit/audit-records';
 import type { ApiCaller, ApiKey } from '../domain/api-key';
 import { ApiKeyRepository } from '../repositories/api-key.repository';
 import { HostedAgencyRepository } from '../repositories/hosted-agency.repository';
@@ -33,6 +35,7 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly agencies: HostedAgencyRepository,
+    @Optional() private readonly audit: AuditLog = new UnwiredAuditLog(),
   ) {}
 
   async create(name: string, agencies: string[]): Promise<CreatedApiKey> {
@@ -49,6 +52,15 @@ export class ApiKeysService {
     const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record: ApiKey = { id: randomUUID(), name, agencies: codes, createdAt: new Date() };
     await this.keys.insert(record, hashApiKey(key));
+    await this.audit.append([
+      {
+        action: 'api-key.created',
+        actor: actorOf.admin,
+        agency: codes.length === 1 ? codes[0] : null,
+        details: { keyId: record.id, name, agencies: codes },
+        time: record.createdAt,
+      },
+    ]);
     return { ...view(record), key };
   }
 
@@ -60,6 +72,14 @@ export class ApiKeysService {
     const uuid = /^[0-9a-f-]{36}$/i.test(id) ? id : undefined;
     const key = uuid ? await this.keys.disable(uuid, new Date()) : undefined;
     if (!key) throw AppError.notFound('API_KEY_NOT_FOUND', 'There is no such API key');
+    await this.audit.append([
+      {
+        action: 'api-key.revoked',
+        actor: actorOf.admin,
+        agency: key.agencies.length === 1 ? key.agencies[0] : null,
+        details: { keyId: key.id, name: key.name, agencies: key.agencies },
+      },
+    ]);
     return view(key);
   }
 

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { AuditLog, UnwiredAuditLog } from '../audit/audit-log';
+import { actorOf, statusRecord } from '../audit/audit-records';
 import { AppError } from '@lienthong/common';
 import {
   Bussiness,
@@ -76,6 +78,7 @@ export class BusinessDocumentsService {
     private readonly statuses: StatusService,
     private readonly trust: TrustStore,
     private readonly signal: OutboxSignal,
+    @Optional() private readonly audit: AuditLog = new UnwiredAuditLog(),
   ) {}
 
   /**
@@ -235,6 +238,22 @@ export class BusinessDocumentsService {
           relatedDocumentUuid: p.status.document.uuid,
           occurredAt: now,
         })),
+      );
+      await this.audit.append(
+        prepared.map((p) =>
+          statusRecord('status.sent', {
+            actor: actorOf.apiKey(caller),
+            agency: original.agencyCode,
+            aboutUuid: original.uuid,
+            statusUuid: p.status.document.uuid,
+            statusCode: '13',
+            from: original.agencyCode,
+            to: p.recipient,
+            packageBytes: p.status.document.package,
+            time: now,
+          }),
+        ),
+        tx,
       );
     });
     this.signal.wake();

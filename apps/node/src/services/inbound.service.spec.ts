@@ -1,5 +1,6 @@
 import type { IncomingMessage } from '@lienthong/bus';
 import { buildEdxml, StatusPackage } from '@lienthong/edxml';
+import { recordingMetrics } from '@lienthong/observability/testing/recording-metrics';
 import { MESSAGE_HEADERS } from '@lienthong/protocol';
 import type { DocumentRecord } from '../domain/document';
 import type { NewOutboxMessage } from '../domain/outbox';
@@ -37,6 +38,7 @@ function setUp() {
     crypto: fakeCrypto(),
     trust: fakeTrust(G22, H41, H57),
     signal: fakeSignal(),
+    metrics: recordingMetrics(),
   };
   storeThroughParts(deps.documents, deps.outbox, deps.events);
   const statuses = new StatusService(deps.crypto, deps.documents, deps.outbox);
@@ -53,6 +55,7 @@ function setUp() {
     traceFactory(),
     deps.signal,
     TEST_CONFIG,
+    deps.metrics,
   );
   return { service, ...deps };
 }
@@ -209,6 +212,33 @@ describe('InboundService', () => {
     await expect(service.handle(H41, message(documentXml()))).resolves.toEqual({ action: 'ack' });
     expect(documents.insert).toHaveBeenCalledTimes(1);
     expect(outbox.enqueue).not.toHaveBeenCalled();
+  });
+
+  it('counts verifications by result, packages received and rejected by agency', async () => {
+    const { service, crypto, documents, metrics } = setUp();
+    crypto.verify.mockReturnValue({ valid: true, content: documentXml() });
+    await service.handle(H41, message(documentXml()));
+    // A redelivery of what is stored already is verified again, but not received twice.
+    documents.store.mockResolvedValueOnce('duplicate');
+    await service.handle(H41, message(documentXml()));
+    crypto.verify.mockReturnValue({
+      valid: false,
+      transient: false,
+      code: 'DIGEST_MISMATCH',
+      reason: 'changed',
+    });
+    await service.handle(H41, message(documentXml(), { messageId: 'msg-2' }));
+    crypto.verify.mockReturnValue({ valid: false, transient: true, code: 'CRL_STALE', reason: 'stale' });
+    await service.handle(H41, message(documentXml(), { messageId: 'msg-3' }));
+
+    expect(metrics.signatureVerified.mock.calls).toEqual([
+      ['ok'],
+      ['ok'],
+      ['invalid', 'DIGEST_MISMATCH'],
+      ['unavailable', 'CRL_STALE'],
+    ]);
+    expect(metrics.packageReceived.mock.calls).toEqual([[H41, 'edoc']]);
+    expect(metrics.packageRejected.mock.calls).toEqual([[H41, 'DIGEST_MISMATCH']]);
   });
 
   it('asks for a retry when the database fails, and when the CRL is stale', async () => {

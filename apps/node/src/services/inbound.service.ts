@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { errorReason, HandlerOutcome, IncomingMessage } from '@lienthong/bus';
 import {
   assertValidEdxml,
@@ -10,7 +10,10 @@ import {
   parseEdxml,
   StatusPackage,
 } from '@lienthong/edxml';
+import { addLogContext, ExchangeMetrics, NoopExchangeMetrics } from '@lienthong/observability';
 import { MESSAGE_HEADERS } from '@lienthong/protocol';
+import { AuditLog, UnwiredAuditLog } from '../audit/audit-log';
+import { actorOf, sha256Hex, statusRecord } from '../audit/audit-records';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import { REQUEST_EVENTS } from '../domain/delivery-event';
 import type { DocumentRecord } from '../domain/document';
@@ -59,6 +62,8 @@ export class InboundService {
     private readonly traces: TraceEventFactory,
     private readonly signal: OutboxSignal,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    @Optional() private readonly metrics: ExchangeMetrics = new NoopExchangeMetrics(),
+    @Optional() private readonly audit: AuditLog = new UnwiredAuditLog(),
   ) {}
 
   async handle(agencyCode: string, message: IncomingMessage): Promise<HandlerOutcome> {
@@ -66,7 +71,7 @@ export class InboundService {
       return await this.receive(agencyCode, message);
     } catch (error) {
       const reason = errorReason(error);
-      this.logger.warn(`Message ${message.messageId} for ${agencyCode} will be retried: ${reason}`);
+      this.logger.warn({ msg: 'message will be retried', attempt: message.attempt, reason });
       return { action: 'retry', reason };
     }
   }
@@ -99,9 +104,11 @@ export class InboundService {
     if (!trust) return { action: 'retry', reason: 'no trust anchors yet: the axis CA was never fetched' };
     const verification = this.crypto.verify(body, trust);
     if (!verification.valid) {
+      this.metrics.signatureVerified(verification.transient ? 'unavailable' : 'invalid', verification.code);
       if (verification.transient) return { action: 'retry', reason: verification.reason };
       return { refusal: { code: verification.code, reason: verification.reason } };
     }
+    this.metrics.signatureVerified('ok');
     try {
       const pkg = parseEdxml(verification.content, {
         identifierMode: 'lenient',
@@ -138,6 +145,7 @@ export class InboundService {
         header.code.codeNotation,
       );
     const senderDocumentUuid = headerText(message, MESSAGE_HEADERS.document) ?? messageId;
+    addLogContext({ documentId, sender });
     const businessDocType = pkg.traceHeaderList.bussiness?.bussinessDocType ?? 0;
     const original = await this.receivedOriginal(agency.code, sender, pkg);
     const uuid = randomUUID();
@@ -178,6 +186,42 @@ export class InboundService {
       },
       attachments: packageAttachments(pkg),
       documents: [arrived.document],
+      audit: [
+        {
+          action: 'document.received',
+          actor: actorOf.node,
+          agency: agency.code,
+          documentId: uuid,
+          details: {
+            documentId,
+            sender,
+            messageId,
+            businessDocType,
+            packageSha256: sha256Hex(message.body),
+            packageSize: message.body.length,
+          },
+          time: now,
+        },
+        {
+          action: 'document.verified',
+          actor: actorOf.node,
+          agency: agency.code,
+          documentId: uuid,
+          details: { result: 'valid', signer: sender },
+          time: now,
+        },
+        statusRecord('status.sent', {
+          actor: actorOf.node,
+          agency: agency.code,
+          aboutUuid: uuid,
+          statusUuid: arrived.document.uuid,
+          statusCode: '01',
+          from: agency.code,
+          to: sender,
+          packageBytes: arrived.document.package,
+          time: now,
+        }),
+      ],
       outbox: [
         arrived.message,
         this.traces.message({
@@ -192,7 +236,11 @@ export class InboundService {
         }),
       ],
     });
-    if (stored === 'inserted') this.signal.wake();
+    if (stored === 'inserted') {
+      this.metrics.packageReceived(agency.code, 'edoc');
+      this.logger.log({ msg: 'document received', businessDocType });
+      this.signal.wake();
+    }
     return ACK;
   }
 
@@ -210,6 +258,7 @@ export class InboundService {
     const header = pkg.messageHeader;
     const documentId = header.responseFor.documentId ?? '';
     const from = header.from.organId;
+    addLogContext({ documentId, sender: from, statusCode: header.statusCode });
     if (header.statusCode === '13') {
       const received = await this.documents.findReceivedOriginal(agency.code, from, documentId);
       if (received) return this.acceptWithdrawal(agency, message, messageId, pkg, received);
@@ -225,10 +274,24 @@ export class InboundService {
     const now = new Date();
     // A 02's description is the rejection reason: worth showing. Other descriptions are content.
     const detail = header.statusCode === '02' ? header.description : undefined;
+    const statusUuid = randomUUID();
     // The status, its timeline events and trace events: one statement, one commit.
     const stored = await this.documents.store({
+      audit: [
+        statusRecord('status.received', {
+          actor: actorOf.agency(from),
+          agency: agency.code,
+          aboutUuid: placed.answered,
+          statusUuid,
+          statusCode: header.statusCode,
+          from,
+          to: agency.code,
+          packageBytes: message.body,
+          time: now,
+        }),
+      ],
       document: {
-        uuid: randomUUID(),
+        uuid: statusUuid,
         direction: 'inbound',
         kind: 'status',
         agencyCode: agency.code,
@@ -272,7 +335,11 @@ export class InboundService {
         }),
       ),
     });
-    if (stored === 'inserted') this.signal.wake();
+    if (stored === 'inserted') {
+      this.metrics.packageReceived(agency.code, 'status');
+      this.logger.log({ msg: 'status received' });
+      this.signal.wake();
+    }
     return ACK;
   }
 
@@ -336,11 +403,12 @@ export class InboundService {
   ): Promise<HandlerOutcome> {
     const header = pkg.messageHeader;
     const now = new Date();
+    const statusUuid = randomUUID();
     const stored = await this.transactor.run(async (tx) => {
       const inserted = await this.documents.insert(
         tx,
         {
-          uuid: randomUUID(),
+          uuid: statusUuid,
           direction: 'inbound',
           kind: 'status',
           agencyCode: agency.code,
@@ -373,9 +441,29 @@ export class InboundService {
           occurredAt: now,
         }),
       ]);
+      await this.audit.append(
+        [
+          statusRecord('status.received', {
+            actor: actorOf.agency(header.from.organId),
+            agency: agency.code,
+            aboutUuid: received.uuid,
+            statusUuid,
+            statusCode: header.statusCode,
+            from: header.from.organId,
+            to: agency.code,
+            packageBytes: message.body,
+            time: now,
+          }),
+        ],
+        tx,
+      );
       return true;
     });
-    if (stored) this.signal.wake();
+    if (stored) {
+      this.metrics.packageReceived(agency.code, 'status');
+      this.logger.log({ msg: 'withdrawal received' });
+      this.signal.wake();
+    }
     return ACK;
   }
 
@@ -424,10 +512,48 @@ export class InboundService {
       });
       if (rejection) await this.statuses.enqueue(tx, rejection, [quarantined]);
       else await this.outbox.enqueue(tx, [quarantined]);
+      const details = {
+        messageId,
+        sender: senderHint ?? null,
+        reasonCode: refusal.code,
+        reason: refusal.reason.slice(0, 500),
+        packageSha256: sha256Hex(message.body),
+        packageSize: message.body.length,
+      };
+      await this.audit.append(
+        [
+          {
+            action: 'document.verified',
+            actor: actorOf.node,
+            agency: agency.code,
+            details: { ...details, result: 'refused' },
+          },
+          { action: 'document.quarantined', actor: actorOf.node, agency: agency.code, details },
+          ...(rejection
+            ? [
+                {
+                  action: 'document.rejected' as const,
+                  actor: actorOf.node,
+                  agency: agency.code,
+                  details: {
+                    messageId,
+                    to: senderHint ?? null,
+                    statusUuid: rejection.document.uuid,
+                    statusCode: '02',
+                    reasonCode: refusal.code,
+                    packageSha256: sha256Hex(rejection.document.package),
+                  },
+                },
+              ]
+            : []),
+        ],
+        tx,
+      );
       return true;
     });
     if (stored) {
-      this.logger.warn(`Quarantined message ${messageId} for ${agency.code}: ${refusal.code}`);
+      this.metrics.packageRejected(agency.code, refusal.code);
+      this.logger.warn({ msg: 'package quarantined', code: refusal.code, sender: senderHint });
       this.signal.wake();
     }
     return ACK;

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { AuditLog, UnwiredAuditLog } from '../audit/audit-log';
+import { actorOf, statusRecord } from '../audit/audit-records';
 import { AppError } from '@lienthong/common';
 import type { StaffInfo, StatusCode } from '@lienthong/edxml';
 import type { ApiCaller } from '../domain/api-key';
@@ -67,6 +69,9 @@ export type BusinessStatusCode = (typeof BUSINESS_STATUS_CODES)[number];
 
 const DEFAULT_LIMIT = 100;
 
+/** What an agency receives: documents (the inbox proper), and status packages about what it sent. */
+export type ReceivedKind = 'edoc' | 'status';
+
 /** Received documents, strictly within the agencies of the caller's key. */
 @Injectable()
 export class InboxService {
@@ -78,17 +83,23 @@ export class InboxService {
     private readonly statuses: StatusService,
     private readonly traces: TraceEventFactory,
     private readonly signal: OutboxSignal,
+    @Optional() private readonly audit: AuditLog = new UnwiredAuditLog(),
   ) {}
 
   async list(
     caller: ApiCaller,
-    options: { agency?: string; includeTaken?: boolean; limit?: number } = {},
+    options: { agency?: string; includeTaken?: boolean; limit?: number; kind?: ReceivedKind } = {},
   ): Promise<InboxItem[]> {
-    const records = await this.documents.list(scope(agenciesInScope(caller, options.agency)), {
+    const records = await this.documents.list(scope(agenciesInScope(caller, options.agency), options.kind), {
       limit: options.limit ?? DEFAULT_LIMIT,
       includeTaken: options.includeTaken ?? false,
     });
     return records.map(item);
+  }
+
+  /** How many received items are not taken yet (documents, or status packages). */
+  count(caller: ApiCaller, kind: ReceivedKind = 'edoc'): Promise<number> {
+    return this.documents.count(scope(caller.agencies, kind), { includeTaken: false });
   }
 
   async get(caller: ApiCaller, id: string): Promise<InboxDocument> {
@@ -107,8 +118,8 @@ export class InboxService {
     };
   }
 
-  async package(caller: ApiCaller, id: string): Promise<Buffer> {
-    const r = await this.find(caller, id);
+  async package(caller: ApiCaller, id: string, kind: ReceivedKind = 'edoc'): Promise<Buffer> {
+    const r = await this.find(caller, id, kind);
     const bytes = await this.documents.readPackage(r.uuid);
     if (!bytes) throw documentNotFound();
     return bytes;
@@ -124,13 +135,16 @@ export class InboxService {
     return attachment;
   }
 
-  /** Idempotent: the first call records the time and emits `taken`; later ones change nothing. */
-  async markTaken(caller: ApiCaller, id: string): Promise<InboxItem> {
-    const r = await this.find(caller, id);
+  /**
+   * Idempotent: the first call records the time and emits `taken`; later ones change nothing. A
+   * received status package (`kind` status) is only marked: the axis tracks documents, not statuses.
+   */
+  async markTaken(caller: ApiCaller, id: string, kind: ReceivedKind = 'edoc'): Promise<InboxItem> {
+    const r = await this.find(caller, id, kind);
     const now = new Date();
     const first = await this.transactor.run(async (tx) => {
       const changed = await this.documents.markTaken(tx, r.uuid, now);
-      if (changed) {
+      if (changed && kind === 'edoc') {
         await this.outbox.enqueue(tx, [
           this.traces.message({
             event: 'taken',
@@ -143,6 +157,25 @@ export class InboxService {
             occurredAt: now,
           }),
         ]);
+      }
+      const about = kind === 'edoc' ? r.uuid : r.responseForUuid;
+      if (changed) {
+        await this.audit.append(
+          [
+            {
+              action: 'document.taken',
+              actor: actorOf.apiKey(caller),
+              agency: r.agencyCode,
+              documentId: about ?? null,
+              details: {
+                kind,
+                ...(kind === 'status' ? { statusUuid: r.uuid, statusCode: r.statusCode ?? null } : {}),
+              },
+              time: now,
+            },
+          ],
+          tx,
+        );
       }
       return changed;
     });
@@ -160,7 +193,24 @@ export class InboxService {
     const agency = await this.agencies.findActive(r.agencyCode);
     if (!agency) throw notPermitted(r.agencyCode);
     const prepared = this.statuses.prepare(agency, statusTarget(r), status);
-    await this.transactor.run((tx) => this.statuses.enqueue(tx, prepared));
+    await this.transactor.run(async (tx) => {
+      await this.statuses.enqueue(tx, prepared);
+      await this.audit.append(
+        [
+          statusRecord('status.sent', {
+            actor: actorOf.apiKey(caller),
+            agency: r.agencyCode,
+            aboutUuid: r.uuid,
+            statusUuid: prepared.document.uuid,
+            statusCode: status.statusCode,
+            from: r.agencyCode,
+            to: r.sender,
+            packageBytes: prepared.document.package,
+          }),
+        ],
+        tx,
+      );
+    });
     this.signal.wake();
     return { id: prepared.document.uuid, statusCode: status.statusCode, recipient: r.sender };
   }
@@ -188,15 +238,17 @@ export class InboxService {
     );
   }
 
-  private async find(caller: ApiCaller, id: string): Promise<DocumentRecord> {
-    const record = isUuid(id) ? await this.documents.findInScope(id, scope(caller.agencies)) : undefined;
+  private async find(caller: ApiCaller, id: string, kind: ReceivedKind = 'edoc'): Promise<DocumentRecord> {
+    const record = isUuid(id)
+      ? await this.documents.findInScope(id, scope(caller.agencies, kind))
+      : undefined;
     if (!record) throw documentNotFound();
     return record;
   }
 }
 
-function scope(agencies: readonly string[]): DocumentScope {
-  return { agencies, direction: 'inbound', kind: 'edoc' };
+function scope(agencies: readonly string[], kind: ReceivedKind = 'edoc'): DocumentScope {
+  return { agencies, direction: 'inbound', kind };
 }
 
 function item(r: DocumentRecord): InboxItem {

@@ -1,5 +1,6 @@
 import { InMemoryMessageBus, MessageBus } from '@lienthong/bus';
 import { waitFor } from '@lienthong/bus/message-bus.contract';
+import { recordingMetrics } from '@lienthong/observability/testing/recording-metrics';
 import type { ClaimedOutboxMessage } from '../domain/outbox';
 import {
   fakeDeliveryEvents,
@@ -76,6 +77,45 @@ describe('OutboxRelay', () => {
     expect(traceOf(outbox)).toEqual([expect.objectContaining({ event: 'published', messageId: row().id })]);
     await waitFor(() => received.length > 0, 'the published message');
     expect(received).toEqual([row().id]);
+    await bus.close();
+  });
+
+  it('records what it publishes: sent by sending agency and kind, confirm latency, undeliverable', async () => {
+    const bus = new InMemoryMessageBus({ logger: quiet });
+    await bus.assertCoreTopology();
+    await bus.assertAgencyQueue(H41);
+    const outbox = fakeOutbox();
+    const metrics = recordingMetrics();
+    const relay = new OutboxRelay(
+      outbox,
+      fakeDeliveryEvents(),
+      fakeTransactor(),
+      bus,
+      traceFactory(),
+      fakeSignal(),
+      TEST_CONFIG,
+      metrics,
+    );
+    const from = { 'x-lienthong-kind': 'edoc', 'x-lienthong-from': '000.00.00.G22' };
+    outbox.claimDue.mockResolvedValueOnce([
+      row({ headers: from }),
+      row({ id: '3b9c0f5e-0000-4000-8000-000000000002', kind: 'status', headers: from }),
+      row({ id: '3b9c0f5e-0000-4000-8000-000000000003', routingKey: '000.00.00.X99', headers: from }),
+    ]);
+    await relay.relayOnce();
+    expect(metrics.packageSent.mock.calls).toEqual([
+      ['000.00.00.G22', 'edoc'],
+      ['000.00.00.G22', 'status'],
+    ]);
+    expect(metrics.packageFailed).toHaveBeenCalledWith('000.00.00.G22', 'UNROUTABLE');
+    expect(
+      metrics.publishConfirmed.mock.calls.map(([exchange, outcome]) => [exchange, outcome]).sort(),
+    ).toEqual([
+      ['documents', 'returned'],
+      ['documents', 'routed'],
+      ['documents', 'routed'],
+    ]);
+    expect(metrics.publishConfirmed.mock.calls.every(([, , seconds]) => seconds >= 0)).toBe(true);
     await bus.close();
   });
 

@@ -1,5 +1,16 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
 import { errorReason, MessageBus } from '@lienthong/bus';
+import { ExchangeMetrics, NoopExchangeMetrics, secondsSince, withLogContext } from '@lienthong/observability';
+import { MESSAGE_HEADERS } from '@lienthong/protocol';
+import { AuditLog, UnwiredAuditLog } from '../audit/audit-log';
+import { actorOf } from '../audit/audit-records';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import type { ClaimedOutboxMessage } from '../domain/outbox';
 import { DeliveryEventRepository } from '../repositories/delivery-event.repository';
@@ -53,6 +64,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly traces: TraceEventFactory,
     private readonly signal: OutboxSignal,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    @Optional() private readonly metrics: ExchangeMetrics = new NoopExchangeMetrics(),
+    @Optional() private readonly audit: AuditLog = new UnwiredAuditLog(),
   ) {}
 
   onApplicationBootstrap(): void {
@@ -93,7 +106,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         rows = await this.settleAndClaim(published, this.running);
       } catch (error) {
-        this.logger.warn(`Outbox relay cycle failed: ${errorReason(error)}`);
+        this.logger.warn({ msg: 'outbox relay cycle failed', reason: errorReason(error) });
       }
       published = undefined;
       if (!this.running) break;
@@ -123,8 +136,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return settlement;
   }
 
-  private async publish(row: ClaimedOutboxMessage, settlement: Settlement): Promise<void> {
+  private publish(row: ClaimedOutboxMessage, settlement: Settlement): Promise<void> {
+    if (row.exchange !== 'documents') return this.publishRow(row, settlement, '');
+    // Lines logged about this package carry its document and agency.
+    const sender = row.headers[MESSAGE_HEADERS.from] ?? '';
+    return withLogContext(
+      {
+        agency: sender,
+        documentId: row.trace?.documentId,
+        documentUuid: row.trace?.documentUuid ?? row.documentUuid,
+        messageId: row.id,
+        recipient: row.routingKey,
+      },
+      () => this.publishRow(row, settlement, sender),
+    );
+  }
+
+  private async publishRow(row: ClaimedOutboxMessage, settlement: Settlement, sender: string): Promise<void> {
     let routed: boolean;
+    const started = performance.now();
     try {
       ({ routed } = await this.bus.publish({
         exchange: row.exchange,
@@ -135,20 +165,29 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         contentType: row.exchange === 'trace' ? 'application/json' : 'application/xml',
       }));
     } catch (error) {
+      this.metrics.publishConfirmed(row.exchange, 'error', secondsSince(started));
       settlement.retries.push(retry(row, errorReason(error)));
       return;
     }
+    this.metrics.publishConfirmed(row.exchange, routed ? 'routed' : 'returned', secondsSince(started));
     // What is settled needs no body: do not hold a large package until the batch is settled.
     const settled = { ...row, body: EMPTY };
-    if (routed) settlement.sent.push(settled);
+    if (routed) {
+      settlement.sent.push(settled);
+      if (row.exchange === 'documents')
+        this.metrics.packageSent(sender, row.kind === 'status' ? 'status' : 'edoc');
+    }
     // The axis declares the trace queue; until it has, trace events wait here.
     else if (row.exchange === 'trace')
       settlement.retries.push(retry(row, 'UNROUTABLE: no trace queue is bound yet'));
-    else
+    else {
       settlement.failed.push({
         row: settled,
         detail: `UNROUTABLE: no queue for ${row.routingKey} on the bus`,
       });
+      this.metrics.packageFailed(sender, 'UNROUTABLE');
+      this.logger.warn({ msg: 'package undeliverable: no queue for the recipient', kind: row.kind });
+    }
   }
 
   /**
@@ -170,7 +209,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       });
     } catch (error) {
       // Maybe one row the batch cannot settle: settle the others one by one.
-      this.logger.warn(`Outbox batch not settled, settling its rows one by one: ${errorReason(error)}`);
+      this.logger.warn({
+        msg: 'outbox batch not settled, settling its rows one by one',
+        reason: errorReason(error),
+      });
       await this.settleEach(settlement);
       return [];
     }
@@ -190,7 +232,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       } catch (error) {
         // The lease expires and the row is published again: at-least-once, never lost.
         const id = part.sent[0]?.id ?? part.failed[0]?.row.id ?? part.retries[0]?.id;
-        this.logger.warn(`Outbox row ${id} not settled (its lease will expire): ${errorReason(error)}`);
+        this.logger.warn({
+          msg: 'outbox row not settled, its lease will expire',
+          messageId: id,
+          reason: errorReason(error),
+        });
       }
     }
     if (hasOutcomeEvents(settlement)) this.wake();
@@ -244,6 +290,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           ...(detail !== undefined ? { detail: 'UNROUTABLE' } : {}),
         });
       }),
+    );
+    // Last in the transaction (but for the next claim, which skips locked rows and never waits).
+    await this.audit.append(
+      outcomes
+        .filter(({ row }) => row.documentUuid)
+        .map(({ row, event, detail }) => ({
+          action:
+            event === 'published' ? ('document.published' as const) : ('document.publish-failed' as const),
+          actor: actorOf.node,
+          agency: row.trace!.sender,
+          documentId: row.documentUuid!,
+          details: {
+            messageId: row.id,
+            recipient: row.trace!.recipient,
+            ...(detail !== undefined ? { reason: detail } : {}),
+          },
+        })),
+      tx,
     );
   }
 }

@@ -48,6 +48,20 @@ export interface SentDocumentDetail extends SentDocumentSummary {
   related: SentDocumentSummary[];
 }
 
+/** A status package an agency sent: who it went to, and which document it is about. */
+export interface SentStatusSummary {
+  id: string;
+  agency: string;
+  recipients: string[];
+  statusCode: string;
+  /** The DocumentId of the document it answers. */
+  documentId?: string;
+  code?: string;
+  /** The received document it answers (our inbox item), when it was stored. */
+  aboutId?: string;
+  createdAt: string;
+}
+
 const DEFAULT_LIMIT = 100;
 
 @Injectable()
@@ -60,6 +74,24 @@ export class SentDocumentsService {
   async list(caller: ApiCaller, agency?: string, limit = DEFAULT_LIMIT): Promise<SentDocumentSummary[]> {
     const records = await this.documents.list(scope(agenciesInScope(caller, agency)), { limit });
     return records.map(summary);
+  }
+
+  /** The status packages the caller's agencies sent (answers about documents they received), newest first. */
+  async listStatuses(caller: ApiCaller, limit = DEFAULT_LIMIT): Promise<SentStatusSummary[]> {
+    const records = await this.documents.list(
+      { agencies: caller.agencies, direction: 'outbound', kind: 'status' },
+      { limit },
+    );
+    return records.map((r) => ({
+      id: r.uuid,
+      agency: r.agencyCode,
+      recipients: r.recipients,
+      statusCode: r.statusCode ?? '',
+      ...(r.documentId !== undefined ? { documentId: r.documentId } : {}),
+      ...(r.code !== undefined ? { code: r.code } : {}),
+      ...(r.responseForUuid !== undefined ? { aboutId: r.responseForUuid } : {}),
+      createdAt: r.createdAt.toISOString(),
+    }));
   }
 
   async get(caller: ApiCaller, id: string): Promise<SentDocumentDetail> {

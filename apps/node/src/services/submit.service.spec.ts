@@ -234,4 +234,34 @@ describe('SubmitService', () => {
       expect(write.events!.map((e) => e.event)).toEqual(['submitted']);
     });
   });
+  describe('a package already signed', () => {
+    const signedText = () =>
+      `${buildEdxml(edocPackage(G22, [H41]))}\n<!-- signed: http://www.w3.org/2000/09/xmldsig# -->`;
+
+    it('keeps a valid standard signature of From: the bytes go out as they are, no trace header added', async () => {
+      const { service, documents, crypto } = setUp();
+      const text = signedText();
+      crypto.verify.mockReturnValue({ valid: true, content: text });
+      await service.submit(caller(G22), { type: 'xml', bytes: Buffer.from(text) });
+      expect(crypto.verify).toHaveBeenCalledTimes(1);
+      expect(crypto.sign).not.toHaveBeenCalled();
+      const write = documents.store.mock.calls[0][0] as DocumentWrite;
+      expect(write.document.package.toString()).toBe(text);
+    });
+
+    it('signs again when the signature does not verify (legacy, placeholder, another signer)', async () => {
+      const { service, documents, crypto } = setUp();
+      await service.submit(caller(G22), { type: 'xml', bytes: Buffer.from(signedText()) });
+      expect(crypto.verify).toHaveBeenCalledTimes(1);
+      expect(crypto.sign).toHaveBeenCalledTimes(1);
+      const write = documents.store.mock.calls[0][0] as DocumentWrite;
+      expect(write.document.package.toString()).toMatch(/^SIGNED /);
+    });
+
+    it('does not try to verify a package without any XMLDSig signature', async () => {
+      const { service, crypto } = setUp();
+      await service.submit(caller(G22), xml(G22, [H41]));
+      expect(crypto.verify).not.toHaveBeenCalled();
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '@lienthong/common';
+import { addLogContext } from '@lienthong/observability';
 import {
   assertValidEdxml,
   buildEdxml,
@@ -13,6 +14,7 @@ import {
   packageFromJson,
   parseEdxml,
 } from '@lienthong/edxml';
+import { actorOf, sha256Hex } from '../audit/audit-records';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
 import type { ApiCaller } from '../domain/api-key';
 import { NewDeliveryEvent, requestEventFor } from '../domain/delivery-event';
@@ -38,7 +40,21 @@ import { TrustStore } from './trust-store.service';
 export interface SendOptions {
   /** The original a revocation, update or replacement is about, already found by the caller. */
   original?: DocumentRecord;
+  /**
+   * Default `strict`. `lenient` accepts the deviations the VPCP SDK's own samples make (a DocumentId
+   * that is not `{OrganId},{date},{code}`, short codes in trace headers): the VDXP adapter takes
+   * packages from software written against that SDK.
+   */
+  validation?: 'strict' | 'lenient';
+  /**
+   * The package's bytes, when they carry a valid standard signature of its From agency (see
+   * keptSignature): stored and sent exactly as they are, without the node's trace header.
+   */
+  signedPackage?: Buffer;
 }
+
+/** Only a package naming the XMLDSig namespace can carry a standard signature worth checking. */
+const XMLDSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
 
 export interface SubmitResult {
   id: string;
@@ -56,6 +72,8 @@ export interface SubmitResult {
  */
 @Injectable()
 export class SubmitService {
+  private readonly logger = new Logger(SubmitService.name);
+
   constructor(
     private readonly agencies: HostedAgencyRepository,
     private readonly documents: DocumentRepository,
@@ -67,7 +85,29 @@ export class SubmitService {
   ) {}
 
   async submit(caller: ApiCaller, upload: PackageUpload): Promise<SubmitResult> {
-    return this.send(caller, this.readPackage(upload));
+    const pkg = this.readPackage(upload);
+    const bytes = upload.type === 'xml' ? upload.bytes : undefined;
+    const kept = bytes ? this.keptSignature(bytes) : undefined;
+    return this.send(caller, kept ?? pkg, kept && bytes ? { signedPackage: bytes } : {});
+  }
+
+  /**
+   * A package that already carries a valid standard signature of its From agency (trusted chain,
+   * not revoked, signer = From) keeps it: the content it returns is what the signature covers, and
+   * send() with `signedPackage` stores the bytes as they are. undefined for an unsigned package, a
+   * legacy or placeholder signature, or any signature that does not verify: those are (re)signed.
+   */
+  keptSignature(bytes: Buffer): EdocPackage | undefined {
+    if (!bytes.includes(XMLDSIG_NS)) return undefined;
+    const material = this.trust.material();
+    if (!material) return undefined;
+    const verification = this.crypto.verify(bytes, material);
+    if (!verification.valid) return undefined;
+    const pkg = parseEdxml(verification.content, {
+      identifierMode: 'lenient',
+      limits: { maxBytes: this.config.maxPackageBytes },
+    }).package;
+    return pkg.kind === 'edoc' ? pkg : undefined;
   }
 
   /**
@@ -105,8 +145,11 @@ export class SubmitService {
       header.code.codeNumber,
       header.code.codeNotation,
     );
-    pkg.traceHeaderList.traceHeader.push({ organId: from, timestamp: formatEdxmlTimestamp(now) });
-    assertValidEdxml(pkg, { identifierMode: 'strict' });
+    // A kept signature covers the package as it is: nothing may be added to it.
+    if (!options.signedPackage) {
+      pkg.traceHeaderList.traceHeader.push({ organId: from, timestamp: formatEdxmlTimestamp(now) });
+    }
+    assertValidEdxml(pkg, { identifierMode: options.validation ?? 'strict' });
     const documentId = header.documentId;
 
     const bussiness = pkg.traceHeaderList.bussiness;
@@ -115,8 +158,10 @@ export class SubmitService {
       ? (options.original ?? (await this.findOriginal(from, pkg)))
       : undefined;
 
-    const signed = this.crypto.sign(buildEdxml(pkg), agency);
+    const signed = options.signedPackage ?? this.crypto.sign(buildEdxml(pkg), agency);
     const uuid = randomUUID();
+    // The rest of this request's log lines (its completion line too) say which document it was.
+    addLogContext({ agency: from, documentId, documentUuid: uuid });
     const messages = recipients.map((recipient) =>
       documentMessage({
         documentUuid: uuid,
@@ -182,6 +227,29 @@ export class SubmitService {
       attachments: packageAttachments(pkg),
       outbox: [...messages, ...traceMessages],
       events,
+      audit: [
+        {
+          action: 'document.submitted',
+          actor: actorOf.apiKey(caller),
+          agency: from,
+          documentId: uuid,
+          details: {
+            documentId,
+            recipients,
+            businessDocType,
+            ...(original ? { originalUuid: original.uuid } : {}),
+          },
+          time: now,
+        },
+        {
+          action: 'document.signed',
+          actor: actorOf.node,
+          agency: from,
+          documentId: uuid,
+          details: { packageSha256: sha256Hex(signed), packageSize: signed.length, signer: from },
+          time: now,
+        },
+      ],
     });
     if (inserted === 'duplicate') {
       throw AppError.conflict(
@@ -193,6 +261,7 @@ export class SubmitService {
       );
     }
     this.signal.wake();
+    this.logger.log({ msg: 'document submitted', recipients: recipients.length, businessDocType });
     return {
       id: uuid,
       documentId,

@@ -36,6 +36,7 @@ export const TEST_CONFIG: NodeConfig = {
   maxPackageBytes: 1024 * 1024,
   trustRefreshSeconds: 60,
   outboxPollMs: 200,
+  heartbeatSeconds: 30,
 };
 
 export function agency(code: string): HostedAgency {
@@ -83,6 +84,7 @@ export function fakeDocuments(): Mocked<DocumentRepository> {
     listStatusesAbout: jest.fn(() => Promise.resolve([])),
     findInScope: jest.fn(() => Promise.resolve(undefined)),
     list: jest.fn(() => Promise.resolve([])),
+    count: jest.fn(() => Promise.resolve(0)),
     readPackage: jest.fn(() => Promise.resolve(undefined)),
     readAttachment: jest.fn(() => Promise.resolve(undefined)),
     markTaken: jest.fn(() => Promise.resolve(true)),

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AUDIT_APPEND_TYPES, appendArrays, appendValues, auditAppendCtes } from '@lienthong/audit';
 import { DataSource, In, IsNull } from 'typeorm';
 import type { DocumentRecord, NewDocument, StoredAttachment } from '../../domain/document';
 import { AttachmentEntity } from '../../entities/attachment.entity';
@@ -151,6 +152,11 @@ export class TypeOrmDocumentRepository extends DocumentRepository {
     if (documents.length > 0) also('w_documents', insertRows(DOCUMENT_ROWS, documents, params, stored));
     if (outbox.length > 0) also('w_outbox', insertRows(OUTBOX_ROWS, outbox, params, stored));
     if (events.length > 0) also('w_events', insertRows(deliveryEventRows(now), events, params, stored));
+    if (write.audit && write.audit.length > 0) {
+      // Last, so the chain's head row is locked for as short a time as possible.
+      const values = appendValues(appendArrays(write.audit));
+      parts.push(auditAppendCtes((i) => params.slot(values[i], AUDIT_APPEND_TYPES[i]), stored));
+    }
     const rows = await execute(
       tx ?? this.dataSource,
       `WITH ${parts.join(', ')} SELECT uuid FROM w_head`,
@@ -259,6 +265,18 @@ export class TypeOrmDocumentRepository extends DocumentRepository {
       take: options.limit,
     });
     return rows.map((e) => DocumentMapper.toRecord(e));
+  }
+
+  async count(scope: DocumentScope, options: Omit<ListOptions, 'limit'>): Promise<number> {
+    if (scope.agencies.length === 0) return 0;
+    return this.repo.count({
+      where: {
+        agencyCode: In([...scope.agencies]),
+        direction: scope.direction,
+        kind: scope.kind,
+        ...(scope.direction === 'inbound' && !options.includeTaken ? { takenAt: IsNull() } : {}),
+      },
+    });
   }
 
   readPackage(uuid: string): Promise<Buffer | undefined> {
