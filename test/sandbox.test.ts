@@ -1,9 +1,15 @@
+import * as amqp from 'amqplib';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { BusTopology } from '@lienthong/bus';
+import { AMQP_URL, deleteBusTopology } from '@lienthong/bus/testing/amqp';
+import { TEST_POSTGRES_URL } from '@lienthong/common/testing/postgres';
 import { waitFor } from './support/wait-for';
 
 /*
@@ -36,17 +42,26 @@ interface Banner {
 
 const children = new Set<ChildProcess>();
 
-function start(dataDir: string): Promise<Started> {
+/** Embedded unless `extra` sets DATABASE_URL and AMQP_URL. */
+function start(dataDir: string, extra: NodeJS.ProcessEnv = {}): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Embedded: whatever the CI environment says about PostgreSQL and RabbitMQ.
   for (const name of Object.keys(env)) {
-    if (name === 'DATABASE_URL' || name === 'AMQP_URL' || name.startsWith('LIENTHONG_')) delete env[name];
+    if (
+      name === 'DATABASE_URL' ||
+      name === 'AMQP_URL' ||
+      name === 'BUS_PREFIX' ||
+      name.startsWith('LIENTHONG_')
+    ) {
+      delete env[name];
+    }
   }
   Object.assign(env, {
     LIENTHONG_DATA_DIR: dataDir,
     LIENTHONG_AXIS_PORT: '0',
     LIENTHONG_DEDICATED_PORT: '0',
     LIENTHONG_SHARED_PORT: '0',
+    ...extra,
   });
   const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -259,5 +274,106 @@ describe('the embedded sandbox (npm start)', () => {
       code: 1,
       stderr: expect.stringMatching(/AMQP_URL: must be set together/),
     });
+  });
+});
+
+/*
+ * The same command with DATABASE_URL and AMQP_URL set: the same network on the real PostgreSQL
+ * and RabbitMQ of the tests, one database per process next to the (absent) one the URL names,
+ * exchanges and queues under a BUS_PREFIX of its own. Everything it made is removed afterwards.
+ */
+describe('the sandbox on PostgreSQL and RabbitMQ (DATABASE_URL + AMQP_URL)', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const base = `lt_sandbox_${suffix}`;
+  const derived = [`${base}_axis`, `${base}_node_vpcp`, `${base}_node_shared`];
+  const prefix = `test-sandbox-${suffix}`;
+  const databaseUrl = (() => {
+    const url = new URL(TEST_POSTGRES_URL);
+    url.pathname = `/${base}`;
+    return url.toString();
+  })();
+  let dataDir: string;
+
+  async function withPostgres<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    const client = new Client({ connectionString: TEST_POSTGRES_URL });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  beforeAll(() => {
+    if (!existsSync(MAIN)) {
+      throw new Error(`${MAIN} is missing: run "npm run build" before this test (.ci/run does)`);
+    }
+    dataDir = mkdtempSync(join(tmpdir(), 'lienthong-sandbox-external-'));
+  });
+
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await withPostgres(async (client) => {
+      for (const name of [base, ...derived])
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    });
+    await deleteBusTopology(AMQP_URL, new BusTopology({ prefix }), [G22, H41, H57]);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs the same network: the printed curl delivers, status 01 comes back, it stops cleanly', async () => {
+    const started = await start(dataDir, { DATABASE_URL: databaseUrl, AMQP_URL, BUS_PREFIX: prefix });
+    const b = started.banner;
+    expect(started.output()).toMatch(/on PostgreSQL \(DATABASE_URL\) and RabbitMQ \(AMQP_URL\)/);
+    expect(Object.keys(b.keys).sort()).toEqual([G22, H41, H57]);
+
+    const submitted = await shell<{ id: string; documentId: string; recipients: string[] }>(b.send);
+    expect(submitted.recipients).toEqual([H41]);
+    const item = await waitFor(`${submitted.documentId} in the inbox of ${H41}`, async () =>
+      (await shell<{ id: string; documentId: string; sender: string }[]>(b.inbox)).find(
+        (i) => i.documentId === submitted.documentId,
+      ),
+    );
+    expect(item.sender).toBe(G22);
+    const senderUrl = /(http:\/\/\S+?)\/api\/v1\/documents/.exec(b.send)![1];
+    await waitFor('status 01 on the sender’s timeline', async () => {
+      const d = (
+        await getJson<{ deliveries: { code: string; lastStatusCode?: string }[] }>(
+          `${senderUrl}/api/v1/documents/sent/${submitted.id}`,
+          { 'x-api-key': b.keys[G22] },
+        )
+      ).body.deliveries;
+      return d.length === 1 && d[0].code === H41 && d[0].lastStatusCode === '01' ? true : undefined;
+    });
+
+    // One database per process, derived from the URL's name (which itself was never created).
+    const databases = await withPostgres(async (client) =>
+      (
+        await client.query<{ datname: string }>(
+          'SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY datname',
+          [`${base}%`],
+        )
+      ).rows.map((r) => r.datname),
+    );
+    expect(databases).toEqual([...derived].sort());
+
+    // The agencies' queues on the broker, under the prefix (checkQueue fails the channel if absent).
+    const topology = new BusTopology({ prefix });
+    const connection = await amqp.connect(AMQP_URL);
+    try {
+      const channel = await connection.createChannel();
+      for (const code of [G22, H41, H57]) {
+        for (const queue of topology.agencyQueues(code)) {
+          await expect(channel.checkQueue(queue.name)).resolves.toMatchObject({ queue: queue.name });
+        }
+      }
+      await channel.close();
+    } finally {
+      await connection.close();
+    }
+
+    expect(await stop(started.child)).toBe(0);
+    expect(started.output()).toMatch(/sandbox: stopped/);
+    expect(JSON.parse(readFileSync(join(dataDir, 'sandbox.json'), 'utf8')).running).toBeUndefined();
   });
 });
