@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { InMemoryMessageBus } from '@lienthong/bus';
 import { createTestDatabase, TestDatabase } from '@lienthong/common/testing/postgres';
-import { parseTrustNotification, TraceEvent, TrustNotification } from '@lienthong/protocol';
+import {
+  parseTrustNotification,
+  TRACE_BATCH_ROUTING_KEY,
+  TraceEvent,
+  TrustNotification,
+} from '@lienthong/protocol';
 import { loadAxisConfig } from '../apps/axis/src/config/axis-config';
 import { RunningAxis, startAxis } from '../apps/axis/src/testing/start-axis';
 
@@ -76,16 +81,35 @@ describe('axis on the in-process bus', () => {
       messageId: event.eventId,
       body: Buffer.from(JSON.stringify(event)),
     });
-    const deadline = Date.now() + 10_000;
-    let state: string | undefined;
-    while (state !== 'delivered' && Date.now() < deadline) {
-      const res = await request(axis.url)
-        .get(`/api/v1/documents/${documentUuid}/timeline`)
-        .set('Authorization', `Bearer ${token}`);
-      state = res.body.deliveries?.[0]?.state;
-      if (state !== 'delivered') await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    expect(state).toBe('delivered');
+    const stateFor = async (recipient: string) => {
+      const deadline = Date.now() + 10_000;
+      let state: string | undefined;
+      while (state !== 'delivered' && Date.now() < deadline) {
+        const res = await request(axis.url)
+          .get(`/api/v1/documents/${documentUuid}/timeline`)
+          .set('Authorization', `Bearer ${token}`);
+        const deliveries = (res.body.deliveries ?? []) as { recipient: string; state: string }[];
+        state = deliveries.find((d) => d.recipient === recipient)?.state;
+        if (state !== 'delivered') await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      return state;
+    };
+    expect(await stateFor('000.00.00.H41')).toBe('delivered');
+
+    // Several events in one message, as a node's outbox relay sends them.
+    const steps = (['submitted', 'published', 'delivered'] as const).map((step) => ({
+      ...event,
+      eventId: randomUUID(),
+      event: step,
+      recipient: '000.00.00.H57',
+    }));
+    await bus.publish({
+      exchange: 'trace',
+      routingKey: TRACE_BATCH_ROUTING_KEY,
+      messageId: randomUUID(),
+      body: Buffer.from(JSON.stringify(steps)),
+    });
+    expect(await stateFor('000.00.00.H57')).toBe('delivered');
     await request(axis.url).get('/health/ready').expect(200);
 
     await axis.close();

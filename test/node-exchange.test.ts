@@ -6,7 +6,7 @@ import { AMQP_URL, deleteBusTopology } from '@lienthong/bus/testing/amqp';
 import { createTestDatabase, TestDatabase } from '@lienthong/common/testing/postgres';
 import { buildEdxml, EdocPackage, formatEdxmlDate } from '@lienthong/edxml';
 import { verifyEdxmlSignature } from '@lienthong/pki';
-import { MESSAGE_HEADERS, TraceEvent } from '@lienthong/protocol';
+import { MESSAGE_HEADERS, TraceEvent, TraceMessageBody } from '@lienthong/protocol';
 import { loadNodeConfig, NodeConfig } from '../apps/node/src/config/node-config';
 import { FakeAxis } from '../apps/node/src/testing/fake-axis';
 import { startNode } from '../apps/node/src/testing/start-node';
@@ -115,7 +115,9 @@ describe('node exchange over RabbitMQ and PostgreSQL', () => {
     bus = await AmqpMessageBus.connect({ url: AMQP_URL, topology: { prefix }, logger: quiet });
     await bus.assertCoreTopology();
     traceSubscription = await bus.consume(bus.topology.traceQueue, (m: IncomingMessage) => {
-      traces.push(JSON.parse(m.body.toString('utf8')) as TraceEvent);
+      // One event, or several in one message (libs/protocol TraceMessageBody).
+      const body = JSON.parse(m.body.toString('utf8')) as TraceMessageBody;
+      traces.push(...(Array.isArray(body) ? body : [body]));
       return { action: 'ack' };
     });
     axis = new FakeAxis(bus);

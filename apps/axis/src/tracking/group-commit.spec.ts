@@ -52,6 +52,40 @@ describe('GroupCommit', () => {
     await expect(commit.submit(3)).resolves.toBe(3);
   });
 
+  it("writes one message's items together with what else waits, answering each in order", async () => {
+    const batches: string[][] = [];
+    const commit = new GroupCommit<string, string>(async (items) => {
+      batches.push(items);
+      return items.map((i) => `stored ${i}`);
+    }, 10);
+    const [alone, message, after] = await Promise.all([
+      commit.submit('a'),
+      commit.submitAll(['b1', 'b2', 'b3']),
+      commit.submit('c'),
+    ]);
+    expect([alone, after]).toEqual(['stored a', 'stored c']);
+    expect(message).toEqual(['stored b1', 'stored b2', 'stored b3']);
+    expect(batches).toEqual([['a', 'b1', 'b2', 'b3', 'c']]);
+  });
+
+  it('answers a message once all its items are written, even when the batch size cuts it in two', async () => {
+    const batches: number[][] = [];
+    const commit = new GroupCommit<number, number>(async (items) => {
+      batches.push(items);
+      return items.map((i) => i * 10);
+    }, 2);
+    await expect(commit.submitAll([1, 2, 3])).resolves.toEqual([10, 20, 30]);
+    expect(batches).toEqual([[1, 2], [3]]);
+  });
+
+  it('fails a message when the write of any of its items fails', async () => {
+    const commit = new GroupCommit<number, number>(async (items) => {
+      if (items.includes(3)) throw new Error('database is down');
+      return items;
+    }, 2);
+    await expect(commit.submitAll([1, 2, 3])).rejects.toThrow('database is down');
+  });
+
   it('refuses a write that answers for the wrong number of items', async () => {
     const commit = new GroupCommit<number, number>(async () => [], 10);
     await expect(commit.submit(1)).rejects.toThrow('0 results for 1 items');

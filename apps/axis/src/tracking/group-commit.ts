@@ -31,6 +31,15 @@ export class GroupCommit<T, R> {
     });
   }
 
+  /**
+   * Items that stand or fall together (the events of one message): queued in one go, so they share
+   * a write with each other and with what else is waiting, unless the batch size cuts them in two.
+   * One result per item, in order, once every one is written.
+   */
+  submitAll(items: readonly T[]): Promise<R[]> {
+    return Promise.all(items.map((item) => this.submit(item)));
+  }
+
   private async drain(): Promise<void> {
     try {
       while (this.waiting.length > 0) {

@@ -1,4 +1,5 @@
-import { parseTraceEvent } from './parse-trace-event';
+import { MAX_TRACE_EVENTS_PER_MESSAGE } from '@lienthong/protocol';
+import { parseTraceMessage } from './parse-trace-event';
 
 const valid = {
   eventId: 'e-1',
@@ -12,11 +13,11 @@ const valid = {
   occurredAt: '2026-11-27T15:00:00+07:00',
 };
 const parse = (value: unknown) =>
-  parseTraceEvent(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));
+  parseTraceMessage(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));
 
-describe('parseTraceEvent', () => {
+describe('parseTraceMessage', () => {
   it('accepts a well-formed event, ignoring fields it does not know', () => {
-    expect(parse({ ...valid, newerField: 1 })).toEqual({ ok: true, event: valid });
+    expect(parse({ ...valid, newerField: 1 })).toEqual({ ok: true, events: [valid], invalid: [] });
   });
 
   it('refuses what can never be stored, saying why', () => {
@@ -44,6 +45,41 @@ describe('parseTraceEvent', () => {
 
   it('cuts an overlong detail instead of refusing the event', () => {
     const result = parse({ ...valid, detail: 'x'.repeat(5000) });
-    expect(result.ok && result.event.detail?.length).toBe(1000);
+    expect(result.ok && result.events[0].detail?.length).toBe(1000);
+  });
+
+  describe('an array of events (what a node sends when it has several at once)', () => {
+    const { statusCode: _, ...withoutCode } = valid;
+    const delivered = { ...withoutCode, eventId: 'e-2', event: 'delivered' };
+
+    it('reads every event, in order', () => {
+      expect(parse([valid, delivered])).toEqual({ ok: true, events: [valid, delivered], invalid: [] });
+      expect(parse([valid])).toEqual({ ok: true, events: [valid], invalid: [] });
+    });
+
+    it('refuses an empty array, an over-long one, and one with no valid event', () => {
+      expect(parse([])).toMatchObject({ ok: false, reason: expect.stringContaining('empty') });
+      const tooMany = Array.from({ length: MAX_TRACE_EVENTS_PER_MESSAGE + 1 }, (_, i) => ({
+        ...valid,
+        eventId: `e-${i}`,
+      }));
+      expect(parse(tooMany)).toMatchObject({ ok: false, reason: expect.stringContaining('more than') });
+      expect(parse(tooMany.slice(1))).toMatchObject({ ok: true });
+      expect(parse([{ ...valid, occurredAt: 'soon' }])).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining('[0] occurredAt'),
+      });
+      expect(parse(['e-1', 3])).toMatchObject({ ok: false });
+      expect(parse(7)).toMatchObject({ ok: false });
+    });
+
+    it('keeps the valid events beside invalid ones, naming each invalid one by its place', () => {
+      const result = parse([valid, { ...delivered, documentUuid: 'x' }, delivered]);
+      expect(result).toEqual({
+        ok: true,
+        events: [valid, delivered],
+        invalid: [expect.stringMatching(/^\[1\] documentUuid/)],
+      });
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { TRACE_EVENTS, TraceEvent } from '@lienthong/protocol';
+import { TRACE_EVENTS, TraceEvent, traceMessageEntries } from '@lienthong/protocol';
 import { z } from 'zod';
 import { TRACKED_STATUS_CODES } from './delivery-state';
 
@@ -30,17 +30,51 @@ const schema = z
     path: ['statusCode'],
   });
 
-export type TraceEventParse = { ok: true; event: TraceEvent } | { ok: false; reason: string };
+/**
+ * What a trace message holds: its valid events, and why the others (array entries only) cannot be
+ * stored. A body that holds no valid event at all is `ok: false`.
+ */
+export type TraceMessageParse =
+  { ok: true; events: TraceEvent[]; invalid: string[] } | { ok: false; reason: string };
 
-/** A trace message body: one TraceEvent as JSON. Unknown fields are ignored (newer nodes may add some). */
-export function parseTraceEvent(body: Buffer): TraceEventParse {
+/** Invalid entries named in a reason; the rest are counted (a reason travels in a header). */
+const REASONS_SHOWN = 3;
+
+/**
+ * A trace message body (libs/protocol `TraceMessageBody`): one TraceEvent as JSON, as every node
+ * version sends it, or an array of them, as a node's outbox relay sends what it has at once.
+ * Unknown fields are ignored (newer nodes may add some).
+ */
+export function parseTraceMessage(body: Buffer): TraceMessageParse {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
     return { ok: false, reason: 'not JSON' };
   }
-  const result = schema.safeParse(json);
+  const envelope = traceMessageEntries(json);
+  if (!envelope.ok) return envelope;
+  const batch = Array.isArray(json);
+  const events: TraceEvent[] = [];
+  const invalid: string[] = [];
+  envelope.entries.forEach((entry, i) => {
+    const parsed = parseEntry(entry);
+    if (parsed.ok) events.push(parsed.event);
+    else invalid.push(batch ? `[${i}] ${parsed.reason}` : parsed.reason);
+  });
+  if (events.length === 0) return { ok: false, reason: describeInvalid(invalid) };
+  return { ok: true, events, invalid };
+}
+
+/** One reason for several invalid entries: the first few, then how many more. */
+export function describeInvalid(invalid: string[]): string {
+  const shown = invalid.slice(0, REASONS_SHOWN).join('; ');
+  const more = invalid.length - REASONS_SHOWN;
+  return more > 0 ? `${shown}; and ${more} more` : shown;
+}
+
+function parseEntry(entry: unknown): { ok: true; event: TraceEvent } | { ok: false; reason: string } {
+  const result = schema.safeParse(entry);
   if (!result.success) {
     const reason = result.error.issues
       .map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`)

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from '@lienthong/bus';
 import { recordingMetrics } from '@lienthong/observability/testing/recording-metrics';
+import { HEARTBEAT_ROUTING_KEY } from '@lienthong/protocol';
 import type { BusRepository } from '../bus/bus.repository';
+import type { HeartbeatService } from '../nodes/heartbeat.service';
 import type { TopologyService } from '../topology/topology.service';
 import { TraceConsumer } from './trace.consumer';
 import type { TrackingService } from './tracking.service';
@@ -81,6 +83,92 @@ describe('TraceConsumer', () => {
       { action: 'retry', reason: 'value too long' },
       { action: 'ack' },
     ]);
+  });
+
+  describe('a message carrying an array of events', () => {
+    const many = (...ids: string[]) => JSON.stringify(ids.map((eventId) => ({ ...event, eventId })));
+    const idsOf = (call: { eventId: string }[]) => call.map((e) => e.eventId);
+
+    it('applies each event as if it had come alone, and acks once all are stored', async () => {
+      recordBatch.mockImplementation(async (events: unknown[]) => events.map(() => 'recorded'));
+      const outcomes = await Promise.all([
+        consumer.handle(message(many('a-1', 'a-2', 'a-3'))),
+        consumer.handle(message(JSON.stringify({ ...event, eventId: 'single' }))),
+      ]);
+      expect(outcomes).toEqual([{ action: 'ack' }, { action: 'ack' }]);
+      expect(recordBatch).toHaveBeenCalledTimes(1);
+      expect(idsOf(recordBatch.mock.calls[0][0])).toEqual(['a-1', 'a-2', 'a-3', 'single']);
+    });
+
+    it('acks a message whose events were all stored before (a re-publish)', async () => {
+      recordBatch.mockImplementation(async (events: unknown[]) => events.map(() => 'duplicate'));
+      await expect(consumer.handle(message(many('a-1', 'a-2')))).resolves.toEqual({ action: 'ack' });
+    });
+
+    it('retries the whole message when the database refuses one of its events, and only that message', async () => {
+      recordBatch.mockImplementation(async (events: { eventId: string }[]) => {
+        if (events.some((e) => e.eventId === 'bad')) throw new Error('value too long');
+        return events.map(() => 'recorded');
+      });
+      const outcomes = await Promise.all([
+        consumer.handle(message(many('a-1', 'bad', 'a-3'))),
+        consumer.handle(message(many('b-1', 'b-2'))),
+      ]);
+      expect(outcomes).toEqual([{ action: 'retry', reason: 'value too long' }, { action: 'ack' }]);
+      // The fallback wrote event by event: the good events of the refused message are stored.
+      const stored = recordBatch.mock.calls
+        .filter(([events]) => events.length === 1)
+        .map(([[e]]) => e.eventId);
+      expect(stored).toEqual(['a-1', 'bad', 'a-3', 'b-1', 'b-2']);
+    });
+
+    it('retries when the database is down', async () => {
+      recordBatch.mockRejectedValue(new Error('database is down'));
+      await expect(consumer.handle(message(many('a-1', 'a-2')))).resolves.toEqual({
+        action: 'retry',
+        reason: 'database is down',
+      });
+    });
+
+    it('dead-letters an empty or over-long array at once', async () => {
+      await expect(consumer.handle(message('[]'))).resolves.toEqual({
+        action: 'dead-letter',
+        reason: expect.stringContaining('empty'),
+      });
+      const ids = Array.from({ length: 501 }, (_, i) => `e-${i}`);
+      await expect(consumer.handle(message(many(...ids)))).resolves.toEqual({
+        action: 'dead-letter',
+        reason: expect.stringContaining('more than 500'),
+      });
+      expect(recordBatch).not.toHaveBeenCalled();
+    });
+
+    it('stores the valid events beside an invalid one, then dead-letters the message for a re-drive', async () => {
+      recordBatch.mockImplementation(async (events: unknown[]) => events.map(() => 'recorded'));
+      const body = JSON.stringify([
+        { ...event, eventId: 'a-1' },
+        { ...event, eventId: 'a-2', occurredAt: 'soon' },
+      ]);
+      await expect(consumer.handle(message(body))).resolves.toEqual({
+        action: 'dead-letter',
+        reason: expect.stringContaining('[1] occurredAt'),
+      });
+      expect(idsOf(recordBatch.mock.calls[0][0])).toEqual(['a-1']);
+    });
+  });
+
+  it('hands heartbeats to the heartbeat service, whatever their body', async () => {
+    const heartbeats = { handle: jest.fn(async () => ({ action: 'ack' as const })) };
+    const withHeartbeats = new TraceConsumer(
+      {} as BusRepository,
+      {} as TopologyService,
+      { recordBatch } as unknown as TrackingService,
+      heartbeats as unknown as HeartbeatService,
+    );
+    const beat = { ...message('{"type":"heartbeat"}'), routingKey: HEARTBEAT_ROUTING_KEY };
+    await expect(withHeartbeats.handle(beat)).resolves.toEqual({ action: 'ack' });
+    expect(heartbeats.handle).toHaveBeenCalledWith(beat);
+    expect(recordBatch).not.toHaveBeenCalled();
   });
 
   it('starts consuming only after the core topology exists, and stops on shutdown', async () => {

@@ -12,15 +12,16 @@ import { HEARTBEAT_ROUTING_KEY, type TraceEvent } from '@lienthong/protocol';
 import { HeartbeatService } from '../nodes/heartbeat.service';
 import { TopologyService } from '../topology/topology.service';
 import { GroupCommit } from './group-commit';
-import { parseTraceEvent } from './parse-trace-event';
+import { describeInvalid, parseTraceMessage } from './parse-trace-event';
 import { TrackingService } from './tracking.service';
 
 /** Lets a handler halfway through its transaction finish before the database closes. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
 /**
- * Events written in one transaction. Nodes send about four a document, so at 100 documents/s
- * batches of a few dozen form on their own while the previous one commits.
+ * Events written in one transaction, from however many messages (a node sends several in one
+ * message when it has them). Nodes report about four a document, so at 100 documents/s batches of
+ * a few dozen form on their own while the previous one commits.
  */
 const MAX_BATCH = 200;
 
@@ -33,8 +34,9 @@ interface Pending {
 
 /**
  * The trace queue's consumer: the bus edge of tracking, as a controller is the HTTP one. A message
- * that can never be stored dead-letters at once; a database failure retries on the back-off ladder.
- * Messages in flight together are stored together (group commit).
+ * carries one event or an array of them (libs/protocol `TraceMessageBody`). A message that can never
+ * be stored dead-letters at once; a database failure retries on the back-off ladder. The events of
+ * the messages in flight together are stored together (group commit).
  */
 @Injectable()
 export class TraceConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -73,12 +75,24 @@ export class TraceConsumer implements OnApplicationBootstrap, BeforeApplicationS
     if (message.routingKey === HEARTBEAT_ROUTING_KEY && this.heartbeats) {
       return this.heartbeats.handle(message);
     }
-    const parsed = parseTraceEvent(message.body);
-    if (!parsed.ok) {
-      this.logger.warn(`trace message ${message.messageId} refused: ${parsed.reason}`);
-      return { action: 'dead-letter', reason: `invalid trace event: ${parsed.reason}` };
-    }
-    return this.batches.submit({ event: parsed.event, attempt: message.attempt });
+    const parsed = parseTraceMessage(message.body);
+    if (!parsed.ok) return this.refuse(message, parsed.reason);
+    // Each event goes its own way through the group commit, as if it had come alone; the message
+    // is acked only once all of them are written (a database failure on any one retries it whole,
+    // and the events already stored count as duplicates when it comes back).
+    const attempt = message.attempt;
+    const outcomes = await this.batches.submitAll(parsed.events.map((event) => ({ event, attempt })));
+    const notStored = outcomes.find((outcome) => outcome.action !== 'ack');
+    if (notStored) return notStored;
+    // An array may hold events this axis cannot read (a newer node?) beside good ones: the good
+    // ones are stored, the message goes to the dead letters for an operator to re-drive later.
+    if (parsed.invalid.length > 0) return this.refuse(message, describeInvalid(parsed.invalid));
+    return ACK;
+  }
+
+  private refuse(message: IncomingMessage, reason: string): HandlerOutcome {
+    this.logger.warn(`trace message ${message.messageId} refused: ${reason}`);
+    return { action: 'dead-letter', reason: `invalid trace event: ${reason}` };
   }
 
   private async store(pending: Pending[]): Promise<HandlerOutcome[]> {
@@ -90,7 +104,9 @@ export class TraceConsumer implements OnApplicationBootstrap, BeforeApplicationS
       return pending.map(() => ACK);
     } catch (error) {
       if (pending.length > 1) {
-        // One event the database refuses must not hold back the rest: each on its own then.
+        // One event the database refuses must not hold back the rest: each on its own then. Its
+        // message (and only it) is retried whole, then dead-lettered whole after the ladder, as a
+        // single-event message is: the events of it that went in are duplicates when it returns.
         const outcomes: HandlerOutcome[] = [];
         for (const one of pending) outcomes.push(...(await this.store([one])));
         return outcomes;

@@ -1,6 +1,7 @@
-import { InMemoryMessageBus, MessageBus } from '@lienthong/bus';
+import { IncomingMessage, InMemoryMessageBus, MessageBus } from '@lienthong/bus';
 import { waitFor } from '@lienthong/bus/message-bus.contract';
 import { recordingMetrics } from '@lienthong/observability/testing/recording-metrics';
+import { MAX_TRACE_EVENTS_PER_MESSAGE, TRACE_BATCH_ROUTING_KEY } from '@lienthong/protocol';
 import type { ClaimedOutboxMessage } from '../domain/outbox';
 import {
   fakeDeliveryEvents,
@@ -11,7 +12,7 @@ import {
   traceFactory,
   TX,
 } from '../testing/unit-fakes';
-import { backoffMs, OutboxRelay } from './outbox-relay.service';
+import { backoffMs, OutboxRelay, traceMessages } from './outbox-relay.service';
 
 const H41 = '000.00.00.H41';
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -219,6 +220,121 @@ describe('OutboxRelay', () => {
     expect(events.record).not.toHaveBeenCalled();
     expect(outbox.enqueue).not.toHaveBeenCalled();
     await bus.close();
+  });
+
+  describe('trace events', () => {
+    const G22 = '000.00.00.G22';
+    const traceRow = (event: 'submitted' | 'delivered', attempts = 1): ClaimedOutboxMessage => {
+      const message = traceFactory().message({
+        event,
+        documentUuid: '7d9f4a52-3c0e-4c61-9a55-0d3b2f6e8a11',
+        kind: 'edoc',
+        sender: G22,
+        recipient: H41,
+      });
+      return { ...message, body: message.payload!, attempts, createdAt: new Date() };
+    };
+    const eventOf = (row: ClaimedOutboxMessage) => JSON.parse(row.body.toString());
+
+    async function consumeTrace(bus: InMemoryMessageBus) {
+      const received: IncomingMessage[] = [];
+      await bus.consume(bus.topology.traceQueue, (m) => {
+        received.push(m);
+        return { action: 'ack' };
+      });
+      return received;
+    }
+
+    it("sends a batch's trace rows as one message, an array of their events, and each document alone", async () => {
+      const { relay, bus, outbox } = await setUp();
+      await bus.assertAgencyQueue(H41);
+      const traces = [traceRow('submitted'), traceRow('delivered'), traceRow('submitted')];
+      const documents = [row(), row({ id: '3b9c0f5e-0000-4000-8000-000000000002' })];
+      outbox.claimDue.mockResolvedValueOnce([traces[0], documents[0], traces[1], documents[1], traces[2]]);
+      const trace = await consumeTrace(bus);
+      const inbox: string[] = [];
+      await bus.consume(bus.topology.agencyInbox(H41), (m) => {
+        inbox.push(m.messageId);
+        return { action: 'ack' };
+      });
+
+      expect(await relay.relayOnce()).toBe(5);
+
+      await waitFor(() => trace.length > 0 && inbox.length === 2, 'the published messages');
+      expect(inbox.sort()).toEqual(documents.map((d) => d.id).sort());
+      expect(trace).toHaveLength(1);
+      const [message] = trace;
+      expect(JSON.parse(message.body.toString())).toEqual(traces.map(eventOf));
+      expect(message.routingKey).toBe(TRACE_BATCH_ROUTING_KEY);
+      expect(message.contentType).toBe('application/json');
+      // The batch is a message of its own: its events keep their ids, the axis de-duplicates on them.
+      expect(traces.map((t) => t.id)).not.toContain(message.messageId);
+      expect(outbox.markSent).toHaveBeenCalledTimes(1);
+      expect([...outbox.markSent.mock.calls[0][1]].sort()).toEqual(
+        [...traces, ...documents].map((r) => r.id).sort(),
+      );
+      await bus.close();
+    });
+
+    it('sends a lone trace event as before: the object itself, its own id and step as key', async () => {
+      const { relay, bus, outbox } = await setUp();
+      const lone = traceRow('delivered');
+      outbox.claimDue.mockResolvedValueOnce([lone]);
+      const trace = await consumeTrace(bus);
+      await relay.relayOnce();
+      await waitFor(() => trace.length > 0, 'the trace message');
+      expect(trace[0]).toMatchObject({ messageId: lone.id, routingKey: 'delivered' });
+      expect(JSON.parse(trace[0].body.toString())).toEqual(eventOf(lone));
+      expect(outbox.markSent).toHaveBeenCalledWith(TX, [lone.id]);
+      await bus.close();
+    });
+
+    it('settles all the rows of a trace message by its one answer: returned or failed, each retried', async () => {
+      const publish = jest
+        .fn()
+        .mockResolvedValueOnce({ routed: false })
+        .mockRejectedValueOnce(new Error('channel closed'));
+      const outbox = fakeOutbox();
+      const relay = new OutboxRelay(
+        outbox,
+        fakeDeliveryEvents(),
+        fakeTransactor(),
+        { publish } as unknown as MessageBus,
+        traceFactory(),
+        fakeSignal(),
+        TEST_CONFIG,
+      );
+      const rows = [traceRow('submitted', 1), traceRow('delivered', 3)];
+      outbox.claimDue.mockResolvedValueOnce(rows).mockResolvedValueOnce(rows);
+
+      await relay.relayOnce();
+      await relay.relayOnce();
+
+      expect(publish).toHaveBeenCalledTimes(2);
+      expect(publish.mock.calls[0][0]).toMatchObject({
+        exchange: 'trace',
+        routingKey: TRACE_BATCH_ROUTING_KEY,
+      });
+      const [returned, failed] = outbox.reschedule.mock.calls.map(([retries]) => retries);
+      expect(returned).toEqual([
+        { id: rows[0].id, delayMs: backoffMs(1), error: expect.stringContaining('UNROUTABLE') },
+        { id: rows[1].id, delayMs: backoffMs(3), error: expect.stringContaining('UNROUTABLE') },
+      ]);
+      expect(failed).toEqual([
+        { id: rows[0].id, delayMs: backoffMs(1), error: 'channel closed' },
+        { id: rows[1].id, delayMs: backoffMs(3), error: 'channel closed' },
+      ]);
+      expect(outbox.markSent).not.toHaveBeenCalled();
+    });
+
+    it('never puts more events in a message than the axis takes, nor rows with different headers', () => {
+      const many = Array.from({ length: MAX_TRACE_EVENTS_PER_MESSAGE + 2 }, () => traceRow('submitted'));
+      expect(traceMessages(many).map((m) => m.length)).toEqual([MAX_TRACE_EVENTS_PER_MESSAGE, 2]);
+      const tagged = { ...traceRow('delivered'), headers: { 'x-other': '1' } };
+      const plain = [traceRow('submitted'), traceRow('delivered')];
+      expect(traceMessages([plain[0], tagged, plain[1]])).toEqual([plain, [tagged]]);
+      expect(traceMessages([])).toEqual([]);
+    });
   });
 
   it('backs off exponentially up to a minute', () => {

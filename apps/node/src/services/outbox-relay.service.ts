@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -6,9 +7,14 @@ import {
   OnModuleDestroy,
   Optional,
 } from '@nestjs/common';
-import { errorReason, MessageBus } from '@lienthong/bus';
+import { errorReason, MessageBus, type OutgoingMessage } from '@lienthong/bus';
 import { ExchangeMetrics, NoopExchangeMetrics, secondsSince, withLogContext } from '@lienthong/observability';
-import { MESSAGE_HEADERS } from '@lienthong/protocol';
+import {
+  MAX_TRACE_EVENTS_PER_MESSAGE,
+  MESSAGE_HEADERS,
+  TRACE_BATCH_ROUTING_KEY,
+  traceMessageBody,
+} from '@lienthong/protocol';
 import { AuditLog, UnwiredAuditLog } from '../audit/audit-log';
 import { actorOf } from '../audit/audit-records';
 import { NODE_CONFIG, NodeConfig } from '../config/node-config';
@@ -19,7 +25,10 @@ import { Transactor, Tx } from '../repositories/transactor';
 import { OutboxSignal } from './outbox-signal';
 import { TraceEventFactory } from './trace-event-factory';
 
-/** Rows per cycle: published concurrently (the confirm channel pipelines them), settled in one transaction. */
+/**
+ * Rows per cycle: published concurrently (the confirm channel pipelines them), settled in one
+ * transaction. The cycle's trace rows go as one message (at most MAX_TRACE_EVENTS_PER_MESSAGE).
+ */
 const BATCH = 100;
 /** Bodies held in memory by one cycle, at most (one row is always taken, however large). */
 const BATCH_BYTES = 32 * 1024 * 1024;
@@ -28,6 +37,9 @@ const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 60_000;
 const CLAIM = { limit: BATCH, leaseMs: LEASE_MS, maxBytes: BATCH_BYTES };
 const EMPTY = Buffer.alloc(0);
+
+/** The broker's answer to one publish: routed or returned, or why there was none. */
+type Confirmation = { routed: boolean; error?: undefined } | { routed: false; error: string };
 
 /** What publishing one batch came to, to be written back in one transaction. */
 interface Settlement {
@@ -130,14 +142,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }).finally(() => (this.wakeUp = undefined));
   }
 
+  /** Each document row is a message of its own; the batch's trace rows travel together. */
   private async publishAll(rows: ClaimedOutboxMessage[]): Promise<Settlement> {
     const settlement: Settlement = { sent: [], failed: [], retries: [] };
-    await Promise.all(rows.map((row) => this.publish(row, settlement)));
+    const documents = rows.filter((row) => row.exchange === 'documents');
+    const traces = rows.filter((row) => row.exchange === 'trace');
+    await Promise.all([
+      ...documents.map((row) => this.publishDocument(row, settlement)),
+      ...traceMessages(traces).map((group) => this.publishTraceEvents(group, settlement)),
+    ]);
     return settlement;
   }
 
-  private publish(row: ClaimedOutboxMessage, settlement: Settlement): Promise<void> {
-    if (row.exchange !== 'documents') return this.publishRow(row, settlement, '');
+  private publishDocument(row: ClaimedOutboxMessage, settlement: Settlement): Promise<void> {
     // Lines logged about this package carry its document and agency.
     const sender = row.headers[MESSAGE_HEADERS.from] ?? '';
     return withLogContext(
@@ -148,45 +165,80 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         messageId: row.id,
         recipient: row.routingKey,
       },
-      () => this.publishRow(row, settlement, sender),
+      () => this.publishDocumentRow(row, settlement, sender),
     );
   }
 
-  private async publishRow(row: ClaimedOutboxMessage, settlement: Settlement, sender: string): Promise<void> {
-    let routed: boolean;
-    const started = performance.now();
-    try {
-      ({ routed } = await this.bus.publish({
-        exchange: row.exchange,
-        routingKey: row.routingKey,
-        messageId: row.id,
-        body: row.body,
-        headers: row.headers,
-        contentType: row.exchange === 'trace' ? 'application/json' : 'application/xml',
-      }));
-    } catch (error) {
-      this.metrics.publishConfirmed(row.exchange, 'error', secondsSince(started));
-      settlement.retries.push(retry(row, errorReason(error)));
-      return;
-    }
-    this.metrics.publishConfirmed(row.exchange, routed ? 'routed' : 'returned', secondsSince(started));
-    // What is settled needs no body: do not hold a large package until the batch is settled.
-    const settled = { ...row, body: EMPTY };
-    if (routed) {
-      settlement.sent.push(settled);
-      if (row.exchange === 'documents')
-        this.metrics.packageSent(sender, row.kind === 'status' ? 'status' : 'edoc');
-    }
-    // The axis declares the trace queue; until it has, trace events wait here.
-    else if (row.exchange === 'trace')
-      settlement.retries.push(retry(row, 'UNROUTABLE: no trace queue is bound yet'));
-    else {
+  private async publishDocumentRow(
+    row: ClaimedOutboxMessage,
+    settlement: Settlement,
+    sender: string,
+  ): Promise<void> {
+    const confirmation = await this.confirm({
+      exchange: row.exchange,
+      routingKey: row.routingKey,
+      messageId: row.id,
+      body: row.body,
+      headers: row.headers,
+      contentType: 'application/xml',
+    });
+    if (confirmation.error !== undefined) {
+      settlement.retries.push(retry(row, confirmation.error));
+    } else if (confirmation.routed) {
+      settlement.sent.push(withoutBody(row));
+      this.metrics.packageSent(sender, row.kind === 'status' ? 'status' : 'edoc');
+    } else {
       settlement.failed.push({
-        row: settled,
+        row: withoutBody(row),
         detail: `UNROUTABLE: no queue for ${row.routingKey} on the bus`,
       });
       this.metrics.packageFailed(sender, 'UNROUTABLE');
       this.logger.warn({ msg: 'package undeliverable: no queue for the recipient', kind: row.kind });
+    }
+  }
+
+  /**
+   * Trace rows as one message (libs/protocol `TraceMessageBody`: the lone event as an object,
+   * several as an array), settled together by its one confirm or return: most of what a trace
+   * event costs is the message around it (broker, confirm, the axis's dispatch), not the event.
+   */
+  private async publishTraceEvents(rows: ClaimedOutboxMessage[], settlement: Settlement): Promise<void> {
+    const [first] = rows;
+    const lone = rows.length === 1;
+    const confirmation = await this.confirm({
+      exchange: 'trace',
+      routingKey: lone ? first.routingKey : TRACE_BATCH_ROUTING_KEY,
+      // A lone event keeps its row's id (= its eventId), as before. A batch is a new message each
+      // time: a re-publish after a crash may group other rows, so no row's id would always name the
+      // same content. The axis de-duplicates on each event's eventId inside, never on this id; it
+      // names the message in logs and in the dead letters an operator re-drives.
+      messageId: lone ? first.id : randomUUID(),
+      body: traceMessageBody(rows.map((row) => row.body)),
+      headers: first.headers,
+      contentType: 'application/json',
+    });
+    const { error, routed } = confirmation;
+    if (error !== undefined) {
+      settlement.retries.push(...rows.map((row) => retry(row, error)));
+    } else if (routed) {
+      settlement.sent.push(...rows.map(withoutBody));
+    } else {
+      // The axis declares the trace queue; until it has, trace events wait here.
+      const reason = 'UNROUTABLE: no trace queue is bound yet';
+      settlement.retries.push(...rows.map((row) => retry(row, reason)));
+    }
+  }
+
+  /** Publishes (confirmed, mandatory, persistent: the bus's defaults) and times the confirm. */
+  private async confirm(message: OutgoingMessage): Promise<Confirmation> {
+    const started = performance.now();
+    try {
+      const { routed } = await this.bus.publish(message);
+      this.metrics.publishConfirmed(message.exchange, routed ? 'routed' : 'returned', secondsSince(started));
+      return { routed };
+    } catch (error) {
+      this.metrics.publishConfirmed(message.exchange, 'error', secondsSince(started));
+      return { routed: false, error: errorReason(error) };
     }
   }
 
@@ -310,6 +362,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       tx,
     );
   }
+}
+
+/**
+ * The trace rows of a batch grouped into messages: rows with the same headers (TraceEventFactory
+ * writes none) together, at most as many as the axis takes in one message.
+ */
+export function traceMessages(rows: ClaimedOutboxMessage[]): ClaimedOutboxMessage[][] {
+  const byHeaders = new Map<string, ClaimedOutboxMessage[]>();
+  for (const row of rows) {
+    const key = JSON.stringify(row.headers);
+    const group = byHeaders.get(key);
+    if (group) group.push(row);
+    else byHeaders.set(key, [row]);
+  }
+  return [...byHeaders.values()].flatMap((group) => {
+    const messages: ClaimedOutboxMessage[][] = [];
+    for (let i = 0; i < group.length; i += MAX_TRACE_EVENTS_PER_MESSAGE) {
+      messages.push(group.slice(i, i + MAX_TRACE_EVENTS_PER_MESSAGE));
+    }
+    return messages;
+  });
+}
+
+/** What is settled needs no body: do not hold a large package until the batch is settled. */
+function withoutBody(row: ClaimedOutboxMessage): ClaimedOutboxMessage {
+  return { ...row, body: EMPTY };
 }
 
 function retry(row: ClaimedOutboxMessage, error: string): OutboxRetry {
