@@ -274,12 +274,22 @@ function newestFirst(a: ParsedCrl, b: ParsedCrl): number {
   return b.thisUpdate.getTime() - a.thisUpdate.getTime();
 }
 
+/** Parsed certificates are cached objects, so a signer's chain is checked once per issuer. */
+const issuerChecks = new WeakMap<ParsedCertificate, WeakMap<ParsedCertificate, boolean>>();
+
 function verifies(child: ParsedCertificate, issuer: ParsedCertificate): boolean {
+  let checks = issuerChecks.get(child);
+  const known = checks?.get(issuer);
+  if (known !== undefined) return known;
+  let ok: boolean;
   try {
-    return child.node.verify(issuer.publicKey);
+    ok = child.node.verify(issuer.publicKey);
   } catch {
-    return false;
+    ok = false;
   }
+  if (!checks) issuerChecks.set(child, (checks = new WeakMap()));
+  checks.set(issuer, ok);
+  return ok;
 }
 
 function isUsableAnchor(cert: ParsedCertificate): boolean {

@@ -1,7 +1,6 @@
-import { KeyObject, sign as rsaSign } from 'crypto';
-import { DOMParser } from '@xmldom/xmldom';
-import { decodeXmlBytes, parseXmlSecurely, XmlLimits } from '@lienthong/xml';
-import { exclusiveC14n, exclusiveC14nDigest } from './c14n';
+import { KeyObject, randomBytes, sign as rsaSign } from 'crypto';
+import { decodeXmlBytes, parseOwnXml, parseXmlSecurely, XmlLimits } from '@lienthong/xml';
+import { exclusiveC14nDigest } from './c14n';
 import { parseCertificate } from './certificate';
 import {
   allElements,
@@ -37,6 +36,11 @@ export interface SignEdxmlOptions {
    * signs; without a stamp, an old trace header would date the signature before the certificate.
    */
   stampTraceHeader?: Date;
+  /**
+   * The XML was written by this process (buildEdxml's output), so it is parsed without the safety
+   * pass that bytes from outside go through (see parseOwnXml).
+   */
+  ownXml?: boolean;
   limits?: Partial<XmlLimits>;
 }
 
@@ -71,16 +75,19 @@ export function signEdxmlPackage(xml: string | Uint8Array, options: SignEdxmlOpt
   assertKeyMatches(key, cert.fingerprint256, () => cert.node.checkPrivateKey(key));
 
   const text = decodeXmlBytes(xml, options.limits);
-  let doc = parseXmlSecurely(text, options.limits);
-  let { header } = envelopeOf(doc);
-  const removed = removeExistingSignatures(doc, header, options.replaceExisting === true);
-  const declared = declareToleratedPrefixes(doc);
+  let doc = options.ownXml ? parseOwnXml(text) : parseXmlSecurely(text, options.limits);
+  let elements = allElements(doc);
+  let { header } = envelopeOf(doc, elements);
+  const removed = removeExistingSignatures(elements, header, options.replaceExisting === true);
+  if (removed) elements = allElements(doc);
+  const declared = declareToleratedPrefixes(doc, elements);
   const stamped =
     options.stampTraceHeader !== undefined && stampTraceHeader(doc, header, options.stampTraceHeader);
   if (removed || declared || stamped) {
     // Re-read the edited document so that every node has the namespace its serialization declares.
-    doc = parseXmlSecurely(serialize(doc), options.limits);
-    ({ header } = envelopeOf(doc));
+    doc = parseOwnXml(serialize(doc));
+    elements = allElements(doc);
+    ({ header } = envelopeOf(doc, elements));
   }
   if (containsProcessingInstruction(doc.documentElement)) {
     throw new PkiError('PACKAGE_NOT_EDXML', 'Processing instructions inside the package cannot be signed');
@@ -94,24 +101,46 @@ export function signEdxmlPackage(xml: string | Uint8Array, options: SignEdxmlOpt
   }
 
   const digest = exclusiveC14nDigest(doc.documentElement, null, 'sha256').toString('base64');
-  const signatureXml =
+  const value = rsaSign('sha256', Buffer.from(canonicalSignedInfo(digest), 'utf8'), key).toString('base64');
+  // The Signature goes in as text where a placeholder element was serialized: building it as DOM
+  // nodes (parse, import, canonicalize SignedInfo, serialize) cost as much as the RSA signature.
+  // The placeholder's name is random, so no content of the package can imitate it.
+  const placeholder = `lt-signature-${randomBytes(12).toString('hex')}`;
+  header.appendChild(doc.createElementNS(null, placeholder));
+  const unsigned = serialize(doc);
+  const start = unsigned.indexOf(`<${placeholder}`);
+  const end = unsigned.indexOf('/>', start) + 2;
+  return unsigned.slice(0, start) + signatureElement(digest, value, cert.der) + unsigned.slice(end);
+}
+
+/** SignedInfo in exclusive C14N form (what the signature value covers), for the digest given. */
+export function canonicalSignedInfo(digest: string): string {
+  const empty = (name: string, algorithm: string) => `<${name} Algorithm="${algorithm}"></${name}>`;
+  return (
+    `<SignedInfo xmlns="${XMLDSIG_NS}">` +
+    empty('CanonicalizationMethod', XMLDSIG.excC14n) +
+    empty('SignatureMethod', XMLDSIG.rsaSha256) +
+    `<Reference URI=""><Transforms>` +
+    empty('Transform', XMLDSIG.envelopedSignature) +
+    empty('Transform', XMLDSIG.excC14n) +
+    `</Transforms>` +
+    empty('DigestMethod', XMLDSIG.sha256) +
+    `<DigestValue>${digest}</DigestValue></Reference></SignedInfo>`
+  );
+}
+
+/** The Signature element as xmldom serializes it (the layout xml-crypto's computeSignature writes). */
+function signatureElement(digest: string, value: string, certificateDer: Buffer): string {
+  return (
     `<Signature xmlns="${XMLDSIG_NS}"><SignedInfo>` +
     `<CanonicalizationMethod Algorithm="${XMLDSIG.excC14n}"/>` +
     `<SignatureMethod Algorithm="${XMLDSIG.rsaSha256}"/>` +
     `<Reference URI=""><Transforms>` +
     `<Transform Algorithm="${XMLDSIG.envelopedSignature}"/><Transform Algorithm="${XMLDSIG.excC14n}"/>` +
     `</Transforms><DigestMethod Algorithm="${XMLDSIG.sha256}"/><DigestValue>${digest}</DigestValue></Reference>` +
-    `</SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate>${cert.der.toString('base64')}` +
-    `</X509Certificate></X509Data></KeyInfo></Signature>`;
-  const signature = doc.importNode(
-    new DOMParser().parseFromString(signatureXml, 'text/xml').documentElement as unknown as Node,
-    true,
-  ) as Element;
-  header.appendChild(signature);
-  const signedInfo = signature.firstChild as Element;
-  const value = rsaSign('sha256', Buffer.from(exclusiveC14n(signedInfo), 'utf8'), key).toString('base64');
-  signedInfo.nextSibling!.appendChild(doc.createTextNode(value));
-  return serialize(doc);
+    `</SignedInfo><SignatureValue>${value}</SignatureValue><KeyInfo><X509Data><X509Certificate>` +
+    `${certificateDer.toString('base64')}</X509Certificate></X509Data></KeyInfo></Signature>`
+  );
 }
 
 /** Adds TraceHeader(From/OrganId, at) after the existing ones, creating the list when absent. */
@@ -138,17 +167,15 @@ function stampTraceHeader(doc: Document, header: Element, at: Date): boolean {
   return true;
 }
 
-function envelopeOf(doc: Document): EnvelopeHeader {
-  const located = locateEnvelopeHeader(doc, allElements(doc));
+function envelopeOf(doc: Document, elements: Element[]): EnvelopeHeader {
+  const located = locateEnvelopeHeader(doc, elements);
   if (typeof located === 'string') throw new PkiError('PACKAGE_NOT_EDXML', `Cannot sign: ${located}`);
   return located;
 }
 
 /** Removes the header's Signature/DigitalSignature elements when allowed; true when it removed any. */
-function removeExistingSignatures(doc: Document, header: Element, replace: boolean): boolean {
-  const existing = allElements(doc).filter(
-    (e) => e.localName === 'Signature' || e.localName === 'DigitalSignature',
-  );
+function removeExistingSignatures(elements: Element[], header: Element, replace: boolean): boolean {
+  const existing = elements.filter((e) => e.localName === 'Signature' || e.localName === 'DigitalSignature');
   if (existing.length === 0) return false;
   if (!replace) {
     throw new PkiError(
@@ -189,11 +216,11 @@ function assertKeyMatches(key: KeyObject, certId: string, check: () => boolean):
  * libs/xml accepts `edXML:` and `xlink:` used without a declaration (seen in the wild); other
  * XML tools do not. Declare them on the root so the signed package is namespace-well-formed.
  */
-function declareToleratedPrefixes(doc: Document): boolean {
+function declareToleratedPrefixes(doc: Document, elements: Element[]): boolean {
   const missing = new Set<string>();
   const undeclared = (node: Element, prefix: string | null) =>
     prefix !== null && prefix in TOLERATED_PREFIXES && !isDeclaredInScope(node, prefix);
-  for (const element of allElements(doc)) {
+  for (const element of elements) {
     if (undeclared(element, element.prefix)) missing.add(element.prefix!);
     const attrs = element.attributes;
     for (let i = 0; i < attrs.length; i++) {

@@ -6,7 +6,7 @@ import { exclusiveC14n } from './c14n';
 import { createCrl } from './crl';
 import { elementChildren, XMLDSIG_NS } from './edxml-dom';
 import { loadPrivateKey } from './keys';
-import { signEdxmlPackage } from './sign';
+import { canonicalSignedInfo, signEdxmlPackage } from './sign';
 import { SignatureVerification, verifyEdxmlSignature, VerifyEdxmlOptions } from './verify';
 import { inspectSignature, XMLDSIG } from './xmldsig-profile';
 
@@ -180,6 +180,24 @@ describe('signEdxmlPackage', () => {
       doc.getElementsByTagNameNS('http://www.mic.gov.vn/TBT/QCVN_102_2016', 'AttachmentEncoded'),
     ).toHaveLength(1);
     expect(verify(out).verdict).toBe('valid');
+  });
+
+  it('writes SignedInfo exactly as its exclusive C14N form, which the signature value covers', () => {
+    const doc = parseXmlSecurely(signed);
+    const signedInfo = doc.getElementsByTagNameNS(XMLDSIG_NS, 'SignedInfo').item(0)!;
+    const digest = between(signed, '<DigestValue>', '</DigestValue>').replace(/<\/?DigestValue>/g, '');
+    expect(canonicalSignedInfo(digest)).toBe(exclusiveC14n(signedInfo));
+  });
+
+  it('signs its own XML (ownXml) to the same bytes, and keeps content that imitates a signature as content', () => {
+    const decoy = '<![CDATA[<lt-signature-0/> <Signature xmlns="http://www.w3.org/2000/09/xmldsig#"/>]]>';
+    const tricky = once(unsigned, '<edXML:edXMLBody>', `<edXML:edXMLBody><!--${decoy}-->`);
+    const options = { privateKeyPem: pki.g22.keyPem, certificatePem: pki.g22.certPem };
+    const own = signEdxmlPackage(tricky, { ...options, ownXml: true });
+    expect(own).toBe(signEdxmlPackage(tricky, options));
+    expect(own).toContain(decoy);
+    expect(own.split('<SignatureValue>')).toHaveLength(2);
+    expect(verify(own).verdict).toBe('valid');
   });
 
   it('parses its input securely and wants an edXML envelope', () => {

@@ -34,7 +34,10 @@ export abstract class PackageCrypto {
   abstract certificateInfo(certificatePem: string): CertificateInfo;
   /** Throws AppError when the certificate does not certify this key for this agency. */
   abstract checkCertificate(certificatePem: string, keyPem: string, agencyCode: string): CertificateInfo;
-  /** Signs the package (replacing any signature it carries) as the agency. */
+  /**
+   * Signs the package (replacing any signature it carries) as the agency. `xml` is buildEdxml's
+   * output, never bytes from outside: it skips the safety pass of untrusted input.
+   */
   abstract sign(xml: string, signer: Signer): Buffer;
   /** On success, `content` is what the signature covers: read that, never the input. */
   abstract verify(pkg: Buffer, trust: TrustMaterial): Verification;

@@ -76,6 +76,8 @@ export class PkiPackageCrypto extends PackageCrypto {
       privateKey: this.privateKey(signer.keyPem),
       certificatePem: signer.certificatePem,
       replaceExisting: true,
+      // Every caller hands in buildEdxml's output (see PackageCrypto.sign).
+      ownXml: true,
       limits: { maxBytes: Math.max(this.config.maxPackageBytes * 2, 1024 * 1024) },
     });
     return Buffer.from(signed, 'utf8');

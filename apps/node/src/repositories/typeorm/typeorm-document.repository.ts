@@ -186,13 +186,16 @@ export class TypeOrmDocumentRepository extends DocumentRepository {
       recipients: string[];
       business_doc_type: number | null;
       related_document_uuid: string | null;
+      created_at: Date;
     }>(
       this.dataSource,
-      `SELECT uuid, recipients, business_doc_type, related_document_uuid FROM document
-        WHERE agency_code = $1 AND document_id = $2 AND direction = 'outbound' AND kind = 'edoc'
-        ORDER BY created_at, uuid`,
+      // Sorted here, not with ORDER BY: on a young table (statistics not yet gathered) the planner
+      // took the agency index for its order and filtered every sent document, 1 to 2 ms a status.
+      `SELECT uuid, recipients, business_doc_type, related_document_uuid, created_at FROM document
+        WHERE agency_code = $1 AND document_id = $2 AND direction = 'outbound' AND kind = 'edoc'`,
       [agencyCode, documentId],
     );
+    rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.uuid < b.uuid ? -1 : 1));
     return rows.map((r) => ({
       uuid: r.uuid,
       recipients: r.recipients,
