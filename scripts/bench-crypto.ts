@@ -8,8 +8,14 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resourceUsage } from 'node:process';
-import { buildEdxml, EdocPackage, parseEdxml } from '@lienthong/edxml';
-import { createRootCa, issueAgencyCertificate, signEdxmlPackage, verifyEdxmlSignature } from '@lienthong/pki';
+import { buildEdxml, EdocPackage, formatEdxmlTimestamp, parseEdxml } from '@lienthong/edxml';
+import {
+  createRootCa,
+  issueAgencyCertificate,
+  loadPrivateKey,
+  signBuiltEdxml,
+  verifyEdxmlSignature,
+} from '@lienthong/pki';
 
 type Operation = 'build+sign' | 'parse+verify';
 const SIZES: Record<string, number> = { '4KB': 4 * 1024, '1MB': 1024 * 1024, '10MB': 10 * 1024 * 1024 };
@@ -71,13 +77,19 @@ function runCase(operation: Operation, size: string, seconds: number): CaseResul
     organId: '000.00.00.G22',
     name: 'Văn phòng Chính phủ',
   });
-  // As the node does on submit: stamp the signer's trace header, then sign.
+  // As the node does on submit: add the signer's trace header to the package, build, sign.
+  const privateKey = loadPrivateKey(agency.keyPem);
   const signPackage = (p: EdocPackage) =>
-    signEdxmlPackage(buildEdxml(p), {
-      privateKeyPem: agency.keyPem,
-      certificatePem: agency.certPem,
-      stampTraceHeader: new Date(),
-    });
+    signBuiltEdxml(
+      buildEdxml({
+        ...p,
+        traceHeaderList: {
+          ...p.traceHeaderList,
+          traceHeader: [{ organId: '000.00.00.G22', timestamp: formatEdxmlTimestamp(new Date()) }],
+        },
+      }),
+      { privateKey, certificatePem: agency.certPem },
+    );
   // Size the attachment so that the signed package, header and certificate included, is the target.
   const overhead = Buffer.byteLength(signPackage(benchPackage(0))) + 400;
   const pkg = benchPackage(Math.max(0, Math.floor(((SIZES[size] - overhead) * 3) / 4)));

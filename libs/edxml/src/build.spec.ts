@@ -189,7 +189,7 @@ describe('buildEdxml: escaping', () => {
     });
     const xml = buildEdxml(pkg);
     expect(xml).toContain('<edXML:Subject>A &amp; B &lt;c&gt; "d" \'e\' ]]&gt; f</edXML:Subject>');
-    expect(xml).toContain('line 1&#13;\nline 2');
+    expect(xml).toContain('line 1&#xD;\nline 2');
     const back = parseEdxml(xml).package;
     expect(back).toEqual(pkg);
   });
@@ -205,7 +205,7 @@ describe('buildEdxml: escaping', () => {
   it('escapes attribute values so they come back unchanged', () => {
     const value = 'a & b < "c"\td\ne\r';
     const escaped = escapeXmlAttribute(value);
-    expect(escaped).toBe('a &amp; b &lt; &quot;c&quot;&#9;d&#10;e&#13;');
+    expect(escaped).toBe('a &amp; b &lt; &quot;c&quot;&#x9;d&#xA;e&#xD;');
     const element = dom(`<x v="${escaped}"/>`).documentElement;
     expect(element.getAttribute('v')).toBe(value);
   });

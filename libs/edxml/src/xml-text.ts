@@ -5,12 +5,19 @@ import { EdxmlError } from './errors';
 const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
+/**
+ * The references Canonical XML (C14N 1.0 §2.3, also exclusive C14N) writes, so that what
+ * buildEdxml writes is, but for the XML declaration, already the canonical form a signature over
+ * the whole package covers (libs/pki signBuiltEdxml relies on it).
+ */
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 const ATTRIBUTE_ESCAPES: Record<string, string> = {
-  ...TEXT_ESCAPES,
+  '&': '&amp;',
+  '<': '&lt;',
   '"': '&quot;',
-  '\t': '&#9;',
-  '\n': '&#10;',
+  '\t': '&#x9;',
+  '\n': '&#xA;',
+  '\r': '&#xD;',
 };
 
 export function escapeXmlText(text: string, where = 'text'): string {
@@ -22,7 +29,7 @@ export function escapeXmlText(text: string, where = 'text'): string {
 export function escapeXmlAttribute(text: string, where = 'an attribute'): string {
   assertRepresentable(text, where);
   // Tabs and newlines as references survive attribute-value normalization (which makes them spaces).
-  return text.replace(/[&<>"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c]);
+  return text.replace(/[&<"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c]);
 }
 
 function assertRepresentable(text: string, where: string): void {

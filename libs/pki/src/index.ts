@@ -40,8 +40,8 @@ export type {
 export { EDXML_NS, XMLDSIG_NS, parseEdxmlTimestamp } from './edxml-dom';
 export { XMLDSIG, inspectSignature } from './xmldsig-profile';
 export type { Inspection, SignatureDetails, SignatureProblemCode } from './xmldsig-profile';
-export { signEdxmlPackage } from './sign';
-export type { SignEdxmlOptions } from './sign';
+export { signBuiltEdxml, signEdxmlPackage } from './sign';
+export type { SignBuiltEdxmlOptions, SignEdxmlOptions } from './sign';
 export { verifyEdxmlSignature } from './verify';
 export type {
   ReferenceCheck,

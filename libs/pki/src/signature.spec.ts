@@ -189,15 +189,12 @@ describe('signEdxmlPackage', () => {
     expect(canonicalSignedInfo(digest)).toBe(exclusiveC14n(signedInfo));
   });
 
-  it('signs its own XML (ownXml) to the same bytes, and keeps content that imitates a signature as content', () => {
+  it('keeps content that imitates a signature as content', () => {
     const decoy = '<![CDATA[<lt-signature-0/> <Signature xmlns="http://www.w3.org/2000/09/xmldsig#"/>]]>';
-    const tricky = once(unsigned, '<edXML:edXMLBody>', `<edXML:edXMLBody><!--${decoy}-->`);
-    const options = { privateKeyPem: pki.g22.keyPem, certificatePem: pki.g22.certPem };
-    const own = signEdxmlPackage(tricky, { ...options, ownXml: true });
-    expect(own).toBe(signEdxmlPackage(tricky, options));
-    expect(own).toContain(decoy);
-    expect(own.split('<SignatureValue>')).toHaveLength(2);
-    expect(verify(own).verdict).toBe('valid');
+    const signedDecoy = signAsG22(once(unsigned, '<edXML:edXMLBody>', `<edXML:edXMLBody><!--${decoy}-->`));
+    expect(signedDecoy).toContain(decoy);
+    expect(signedDecoy.split('<SignatureValue>')).toHaveLength(2);
+    expect(verify(signedDecoy).verdict).toBe('valid');
   });
 
   it('parses its input securely and wants an edXML envelope', () => {

@@ -35,8 +35,8 @@ export abstract class PackageCrypto {
   /** Throws AppError when the certificate does not certify this key for this agency. */
   abstract checkCertificate(certificatePem: string, keyPem: string, agencyCode: string): CertificateInfo;
   /**
-   * Signs the package (replacing any signature it carries) as the agency. `xml` is buildEdxml's
-   * output, never bytes from outside: it skips the safety pass of untrusted input.
+   * Signs the package as the agency. `xml` is buildEdxml's output, never bytes from outside: that
+   * text is already in canonical form, so it is signed without being parsed (signBuiltEdxml).
    */
   abstract sign(xml: string, signer: Signer): Buffer;
   /** On success, `content` is what the signature covers: read that, never the input. */

@@ -7,7 +7,7 @@ import {
   loadPrivateKey,
   publicKeyPemOf,
   readAgencyIdentity,
-  signEdxmlPackage,
+  signBuiltEdxml,
   verifyEdxmlSignature,
 } from '@lienthong/pki';
 import { XmlInputError } from '@lienthong/xml';
@@ -72,12 +72,9 @@ export class PkiPackageCrypto extends PackageCrypto {
   }
 
   sign(xml: string, signer: Signer): Buffer {
-    const signed = signEdxmlPackage(xml, {
+    const signed = signBuiltEdxml(xml, {
       privateKey: this.privateKey(signer.keyPem),
       certificatePem: signer.certificatePem,
-      replaceExisting: true,
-      // Every caller hands in buildEdxml's output (see PackageCrypto.sign).
-      ownXml: true,
       limits: { maxBytes: Math.max(this.config.maxPackageBytes * 2, 1024 * 1024) },
     });
     return Buffer.from(signed, 'utf8');
