@@ -18,6 +18,7 @@ import { TraceEventEntity } from './entities/trace-event.entity';
 import { ExchangeSchema1764230400000 } from './migrations/1764230400000-exchange-schema';
 import { OperationsDashboard1767744000000 } from './migrations/1767744000000-operations-dashboard';
 import { AuditLog1767830400000 } from './migrations/1767830400000-audit-log';
+import { AuditSealSetBased1768003200000 } from './migrations/1768003200000-audit-seal-set-based';
 import { AuditRepository } from '../audit/audit.repository';
 import { TypeormAgencyRepository } from './repositories/typeorm-agency.repository';
 import { TypeormAuditRepository } from './repositories/typeorm-audit.repository';
@@ -40,7 +41,12 @@ const ENTITIES = [
   DeliveryEntity,
 ];
 /** In order; classes, not globs, so that the webpack bundle carries them. */
-const MIGRATIONS = [ExchangeSchema1764230400000, OperationsDashboard1767744000000, AuditLog1767830400000];
+const MIGRATIONS = [
+  ExchangeSchema1764230400000,
+  OperationsDashboard1767744000000,
+  AuditLog1767830400000,
+  AuditSealSetBased1768003200000,
+];
 
 /** Each port and the class that implements it on PostgreSQL. */
 const REPOSITORIES: [abstract new (...args: never[]) => unknown, new (...args: never[]) => unknown][] = [

@@ -3,6 +3,7 @@ import { BusinessDocuments1767312000000 } from './1767312000000-business-documen
 import { ExchangeLookups1767398400000 } from './1767398400000-exchange-lookups';
 import { VdxpConnectors1767484800000 } from './1767484800000-vdxp-connectors';
 import { AuditLog1767916800000 } from './1767916800000-audit-log';
+import { AuditSealSetBased1768003200000 } from './1768003200000-audit-seal-set-based';
 
 /** In order; TypeORM runs the ones not yet applied, each in its own transaction. */
 export const NODE_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const NODE_MIGRATIONS = [
   ExchangeLookups1767398400000,
   VdxpConnectors1767484800000,
   AuditLog1767916800000,
+  AuditSealSetBased1768003200000,
 ];
