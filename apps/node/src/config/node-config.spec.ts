@@ -22,6 +22,7 @@ describe('loadNodeConfig', () => {
       maxPackageBytes: 50 * 1024 * 1024,
       trustRefreshSeconds: 60,
       outboxPollMs: 200,
+      outboxLingerMs: 25,
       heartbeatSeconds: 30,
       auditCheckpointSeconds: 300,
     });
@@ -33,6 +34,14 @@ describe('loadNodeConfig', () => {
     expect(() => loadNodeConfig({ ...valid, LOG_LEVEL: 'loud' })).toThrow(
       /LOG_LEVEL.*must be one of fatal, error/,
     );
+  });
+
+  it('reads OUTBOX_LINGER_MS from 0 (off) to 1000', () => {
+    expect(loadNodeConfig({ ...valid, OUTBOX_LINGER_MS: '0' }).outboxLingerMs).toBe(0);
+    expect(() => loadNodeConfig({ ...valid, OUTBOX_LINGER_MS: '5000' })).toThrow(
+      /OUTBOX_LINGER_MS.*at most 1000/,
+    );
+    expect(() => loadNodeConfig({ ...valid, OUTBOX_LINGER_MS: '-1' })).toThrow(/OUTBOX_LINGER_MS/);
   });
 
   it('reads VDXP_BASE_PATH (default /vdxp), normalized, and refuses / or odd characters', () => {

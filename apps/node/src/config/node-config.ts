@@ -19,6 +19,8 @@ export interface NodeConfig {
   maxPackageBytes: number;
   trustRefreshSeconds: number;
   outboxPollMs: number;
+  /** After a batch smaller than the relay's limit, wait this long so rows that follow share a claim. */
+  outboxLingerMs?: number;
   /** Where the official VPCP SDK's protocol is served (VDXP_BASE_PATH, default `/vdxp`). */
   vdxpBasePath?: string;
   /** How often the node tells the axis it is alive, with its mode and hosted agencies (default 30). */
@@ -64,6 +66,7 @@ const schema = z
     MAX_PACKAGE_BYTES: positiveInt(DEFAULT_MAX_PACKAGE_BYTES, 1024),
     TRUST_REFRESH_SECONDS: positiveInt(60),
     OUTBOX_POLL_MS: positiveInt(200, 10),
+    OUTBOX_LINGER_MS: positiveInt(25, 0).pipe(z.number().max(1000, 'must be at most 1000')),
     VDXP_BASE_PATH: z
       .string()
       .regex(
@@ -90,6 +93,7 @@ const schema = z
     maxPackageBytes: e.MAX_PACKAGE_BYTES,
     trustRefreshSeconds: e.TRUST_REFRESH_SECONDS,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    outboxLingerMs: e.OUTBOX_LINGER_MS,
     vdxpBasePath: `/${e.VDXP_BASE_PATH.replace(/^\/+|\/+$/g, '')}`,
     heartbeatSeconds: e.HEARTBEAT_SECONDS,
     auditCheckpointSeconds: e.AUDIT_CHECKPOINT_SECONDS,

@@ -34,7 +34,7 @@ function row(overrides: Partial<ClaimedOutboxMessage> = {}): ClaimedOutboxMessag
   };
 }
 
-async function setUp() {
+async function setUp(config = TEST_CONFIG) {
   const bus = new InMemoryMessageBus({ logger: quiet });
   await bus.assertCoreTopology();
   const deps = {
@@ -50,7 +50,7 @@ async function setUp() {
     bus,
     traceFactory(),
     deps.signal,
-    TEST_CONFIG,
+    config,
   );
   return { relay, bus, ...deps };
 }
@@ -335,6 +335,23 @@ describe('OutboxRelay', () => {
       expect(traceMessages([plain[0], tagged, plain[1]])).toEqual([plain, [tagged]]);
       expect(traceMessages([])).toEqual([]);
     });
+  });
+
+  it('waits OUTBOX_LINGER_MS after a short batch, so the rows that follow share one claim', async () => {
+    const { relay, bus, outbox } = await setUp({ ...TEST_CONFIG, outboxLingerMs: 60 });
+    await bus.assertAgencyQueue(H41);
+    const claimedAt: number[] = [];
+    outbox.claimDue.mockImplementation(async () => {
+      claimedAt.push(Date.now());
+      return claimedAt.length === 1 ? [row()] : [];
+    });
+    relay.onApplicationBootstrap();
+    try {
+      await waitFor(() => claimedAt.length >= 2, 'the claim after the first batch');
+      expect(claimedAt[1] - claimedAt[0]).toBeGreaterThanOrEqual(55);
+    } finally {
+      await relay.onModuleDestroy();
+    }
   });
 
   it('backs off exponentially up to a minute', () => {

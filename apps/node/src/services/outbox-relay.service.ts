@@ -124,10 +124,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (!this.running) break;
       if (rows.length > 0) {
         published = await this.publishAll(rows);
+        // Under a steady trickle every cycle would carry a row or two, each with its own commit,
+        // claim and trace message: a short wait lets what follows share the next claim. The rows
+        // just published are already on their way; only their settling waits.
+        const lingerMs = this.config.outboxLingerMs ?? 0;
+        if (rows.length < BATCH && lingerMs > 0) await this.linger(lingerMs);
         continue;
       }
       if (!this.woken) await this.idle();
     }
+  }
+
+  private linger(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   private idle(): Promise<void> {
