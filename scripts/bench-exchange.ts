@@ -95,7 +95,11 @@ async function benchStream(net: Network, options: Options): Promise<void> {
   let next = 0;
   let submitted = 0;
   const failures: string[] = [];
-  const progress = setInterval(() => process.stderr.write(`\r  submitted ${submitted}/${options.docs}`), 500);
+  // Unref'd: a failed run must still exit.
+  const progress = setInterval(
+    () => process.stderr.write(`\r  submitted ${submitted}/${options.docs}`),
+    500,
+  ).unref();
   const worker = async () => {
     for (let i = next++; i < packages.length; i = next++) {
       if (options.rate > 0) {
@@ -175,7 +179,20 @@ async function benchStream(net: Network, options: Options): Promise<void> {
  */
 const submitAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-function submit(net: Network, payload: Buffer): Promise<{ status: number; body: string }> {
+/**
+ * A server closes a kept-alive socket after 5 s idle; a request written to it at that moment is
+ * reset before the server read it. Node's documented remedy: send it again on a fresh socket.
+ */
+async function submit(net: Network, payload: Buffer): Promise<{ status: number; body: string }> {
+  try {
+    return await submitOnce(net, payload);
+  } catch (error) {
+    if ((error as { staleSocket?: boolean }).staleSocket) return submitOnce(net, payload);
+    throw error;
+  }
+}
+
+function submitOnce(net: Network, payload: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolvePromise, reject) => {
     const req = http.request(
       `${net.sender.url}/api/v1/documents`,
@@ -197,7 +214,11 @@ function submit(net: Network, payload: Buffer): Promise<{ status: number; body: 
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        req.reusedSocket && error.code === 'ECONNRESET' ? Object.assign(error, { staleSocket: true }) : error,
+      ),
+    );
     req.end(payload);
   });
 }
