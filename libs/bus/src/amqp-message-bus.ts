@@ -273,6 +273,9 @@ export class AmqpMessageBus extends MessageBus implements SubscriptionHost {
   private async start(): Promise<void> {
     const reconnect = this.options.reconnect ?? {};
     this.recovering = await amqp.connect(this.options.url, {
+      // amqplib leaves Nagle's algorithm on: a small frame (a publish, an ack) written while the
+      // previous one is unacknowledged waits for the broker's delayed TCP ack, up to 40 ms.
+      noDelay: true,
       clientProperties: {
         connection_name: this.options.connectionName ?? `lienthong ${this.topology.prefix}`,
       },
