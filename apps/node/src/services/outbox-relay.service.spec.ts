@@ -354,6 +354,62 @@ describe('OutboxRelay', () => {
     }
   });
 
+  it('claims and publishes the next batch while the previous one awaits its confirm', async () => {
+    const { relay, bus, outbox } = await setUp({ ...TEST_CONFIG, outboxLingerMs: 0 });
+    await bus.assertAgencyQueue(H41);
+    const first = row({ id: '3b9c0f5e-0000-4000-8000-00000000000a' });
+    const second = row({ id: '3b9c0f5e-0000-4000-8000-00000000000b' });
+    const batches = [[first], [second]];
+    outbox.claimDue.mockImplementation(async () => batches.shift() ?? []);
+    const publish = bus.publish.bind(bus);
+    let releaseFirst: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const published: string[] = [];
+    jest.spyOn(bus, 'publish').mockImplementation(async (message) => {
+      published.push(message.messageId);
+      if (message.messageId === first.id) await firstHeld;
+      return publish(message);
+    });
+    relay.onApplicationBootstrap();
+    try {
+      await waitFor(() => published.includes(second.id), 'the second batch published');
+      expect(outbox.markSent).not.toHaveBeenCalledWith(TX, [first.id]);
+      await waitFor(
+        () => outbox.markSent.mock.calls.some((c) => c[1].includes(second.id)),
+        'the second settled',
+      );
+      releaseFirst();
+      await waitFor(
+        () => outbox.markSent.mock.calls.some((c) => c[1].includes(first.id)),
+        'the first settled',
+      );
+    } finally {
+      releaseFirst();
+      await relay.onModuleDestroy();
+    }
+  });
+
+  it('writes back what it published before it stops', async () => {
+    const { relay, bus, outbox } = await setUp({ ...TEST_CONFIG, outboxLingerMs: 0 });
+    await bus.assertAgencyQueue(H41);
+    outbox.claimDue.mockResolvedValueOnce([row()]);
+    const publish = bus.publish.bind(bus);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let publishing = false;
+    jest.spyOn(bus, 'publish').mockImplementation(async (message) => {
+      publishing = true;
+      await held;
+      return publish(message);
+    });
+    relay.onApplicationBootstrap();
+    await waitFor(() => publishing, 'the publish');
+    const stopped = relay.onModuleDestroy();
+    release();
+    await stopped;
+    expect(outbox.markSent).toHaveBeenCalledWith(TX, [row().id]);
+  });
+
   it('backs off exponentially up to a minute', () => {
     expect([1, 2, 3, 10].map(backoffMs)).toEqual([1_000, 2_000, 4_000, 60_000]);
   });

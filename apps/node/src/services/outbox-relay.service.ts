@@ -36,17 +36,25 @@ const BATCH_BYTES = 32 * 1024 * 1024;
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 60_000;
 const CLAIM = { limit: BATCH, leaseMs: LEASE_MS, maxBytes: BATCH_BYTES };
+/**
+ * Rows published and not yet confirmed, at most: the relay claims more only below it, and only
+ * while their bodies (held until confirmed) come to less than BATCH_BYTES.
+ */
+const MAX_IN_FLIGHT = 4 * BATCH;
 const EMPTY = Buffer.alloc(0);
 
 /** The broker's answer to one publish: routed or returned, or why there was none. */
 type Confirmation = { routed: boolean; error?: undefined } | { routed: false; error: string };
 
-/** What publishing one batch came to, to be written back in one transaction. */
+/** A published row, without its body, and when the broker answered for it. */
+type AnsweredRow = ClaimedOutboxMessage & { answeredAt: Date };
+
+/** What publishing came to, to be written back in one transaction. */
 interface Settlement {
   /** Confirmed and routed. */
-  sent: ClaimedOutboxMessage[];
+  sent: AnsweredRow[];
   /** Documents the broker returned: no queue for the recipient. */
-  failed: { row: ClaimedOutboxMessage; detail: string }[];
+  failed: { row: AnsweredRow; detail: string }[];
   retries: OutboxRetry[];
 }
 
@@ -67,6 +75,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private loop?: Promise<void>;
   private woken = false;
   private wakeUp?: () => void;
+  /** Batches published whose confirms are still awaited. */
+  private readonly publishing = new Set<Promise<void>>();
+  private inFlight = { rows: 0, bytes: 0 };
+  /** Outcomes the broker gave for published batches, not written back yet. */
+  private confirmed = emptySettlement();
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -106,24 +119,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Each cycle settles the batch published in the previous one and claims the next batch in the
-   * same transaction: one commit per cycle, and the trace events that transaction enqueued
-   * (`published`, `failed`) travel in the very next batch.
+   * Each cycle writes back the outcomes confirmed since the last one and claims the next batch, in
+   * one transaction: one commit per cycle, and the trace events that transaction enqueued
+   * (`published`, `failed`) travel in the very next batch. Publishing does not hold the cycle: a
+   * batch's confirms (a quorum queue's write, tens of ms under load) are awaited while the next
+   * batches are claimed and published, up to MAX_IN_FLIGHT rows.
    */
   private async run(): Promise<void> {
-    let published: Settlement | undefined;
     for (;;) {
       this.woken = false;
       let rows: ClaimedOutboxMessage[] = [];
       try {
-        rows = await this.settleAndClaim(published, this.running);
+        rows = await this.settleAndClaim(this.takeConfirmed(), this.running && !this.saturated());
       } catch (error) {
         this.logger.warn({ msg: 'outbox relay cycle failed', reason: errorReason(error) });
       }
-      published = undefined;
       if (!this.running) break;
       if (rows.length > 0) {
-        published = await this.publishAll(rows);
+        this.startPublishing(rows);
         // Under a steady trickle every cycle would carry a row or two, each with its own commit,
         // claim and trace message: a short wait lets what follows share the next claim. The rows
         // just published are already on their way; only their settling waits.
@@ -131,8 +144,44 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         if (rows.length < BATCH && lingerMs > 0) await this.linger(lingerMs);
         continue;
       }
-      if (!this.woken) await this.idle();
+      if (this.saturated()) await Promise.race(this.publishing);
+      else if (!this.woken) await this.idle();
     }
+    // Stopping: what was published is written back once the broker has answered for it.
+    await Promise.all(this.publishing);
+    await this.settleAndClaim(this.takeConfirmed(), false).catch((error: unknown) =>
+      this.logger.warn({ msg: 'outbox relay cycle failed', reason: errorReason(error) }),
+    );
+  }
+
+  /** Publishes a claimed batch; its outcomes join `confirmed` when the broker has answered for all. */
+  private startPublishing(rows: ClaimedOutboxMessage[]): void {
+    const bytes = rows.reduce((sum, row) => sum + row.body.length, 0);
+    this.inFlight.rows += rows.length;
+    this.inFlight.bytes += bytes;
+    const batch: Promise<void> = this.publishAll(rows)
+      .then((settlement) => mergeInto(this.confirmed, settlement))
+      .catch((error: unknown) =>
+        // Not settled: the rows' leases expire and they are published again, never lost.
+        this.logger.warn({ msg: 'outbox batch not published', reason: errorReason(error) }),
+      )
+      .finally(() => {
+        this.inFlight.rows -= rows.length;
+        this.inFlight.bytes -= bytes;
+        this.publishing.delete(batch);
+        this.wake();
+      });
+    this.publishing.add(batch);
+  }
+
+  private saturated(): boolean {
+    return this.inFlight.rows >= MAX_IN_FLIGHT || this.inFlight.bytes >= BATCH_BYTES;
+  }
+
+  private takeConfirmed(): Settlement {
+    const taken = this.confirmed;
+    this.confirmed = emptySettlement();
+    return taken;
   }
 
   private linger(ms: number): Promise<void> {
@@ -153,7 +202,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Each document row is a message of its own; the batch's trace rows travel together. */
   private async publishAll(rows: ClaimedOutboxMessage[]): Promise<Settlement> {
-    const settlement: Settlement = { sent: [], failed: [], retries: [] };
+    const settlement = emptySettlement();
     const documents = rows.filter((row) => row.exchange === 'documents');
     const traces = rows.filter((row) => row.exchange === 'trace');
     await Promise.all([
@@ -194,11 +243,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (confirmation.error !== undefined) {
       settlement.retries.push(retry(row, confirmation.error));
     } else if (confirmation.routed) {
-      settlement.sent.push(withoutBody(row));
+      settlement.sent.push(answered(row));
       this.metrics.packageSent(sender, row.kind === 'status' ? 'status' : 'edoc');
     } else {
       settlement.failed.push({
-        row: withoutBody(row),
+        row: answered(row),
         detail: `UNROUTABLE: no queue for ${row.routingKey} on the bus`,
       });
       this.metrics.packageFailed(sender, 'UNROUTABLE');
@@ -230,7 +279,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (error !== undefined) {
       settlement.retries.push(...rows.map((row) => retry(row, error)));
     } else if (routed) {
-      settlement.sent.push(...rows.map(withoutBody));
+      settlement.sent.push(...rows.map(answered));
     } else {
       // The axis declares the trace queue; until it has, trace events wait here.
       const reason = 'UNROUTABLE: no trace queue is bound yet';
@@ -333,6 +382,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           event,
           ...(detail !== undefined ? { detail } : {}),
           messageId: row.id,
+          occurredAt: row.answeredAt,
         })),
       );
     }
@@ -349,6 +399,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           sender: trace.sender,
           recipient: trace.recipient,
           ...(detail !== undefined ? { detail: 'UNROUTABLE' } : {}),
+          occurredAt: row.answeredAt,
         });
       }),
     );
@@ -367,6 +418,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
             recipient: row.trace!.recipient,
             ...(detail !== undefined ? { reason: detail } : {}),
           },
+          time: row.answeredAt,
         })),
       tx,
     );
@@ -394,9 +446,22 @@ export function traceMessages(rows: ClaimedOutboxMessage[]): ClaimedOutboxMessag
   });
 }
 
-/** What is settled needs no body: do not hold a large package until the batch is settled. */
-function withoutBody(row: ClaimedOutboxMessage): ClaimedOutboxMessage {
-  return { ...row, body: EMPTY };
+function emptySettlement(): Settlement {
+  return { sent: [], failed: [], retries: [] };
+}
+
+function mergeInto(target: Settlement, more: Settlement): void {
+  target.sent.push(...more.sent);
+  target.failed.push(...more.failed);
+  target.retries.push(...more.retries);
+}
+
+/**
+ * The step's time is the broker's answer, however long until it is written back. What is answered
+ * needs no body: a large package is not held until then.
+ */
+function answered(row: ClaimedOutboxMessage): AnsweredRow {
+  return { ...row, body: EMPTY, answeredAt: new Date() };
 }
 
 function retry(row: ClaimedOutboxMessage, error: string): OutboxRetry {
