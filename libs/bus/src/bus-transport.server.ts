@@ -127,20 +127,23 @@ export class BusTransportServer
   }
 
   private async start(route: BusRoute): Promise<void> {
-    // Fail at start, not with a dead-letter per message, when a pattern has no handler.
-    if (!this.getHandlerByPattern(route.pattern)) {
+    // Fail at start, not with a dead-letter per message, when a pattern has no handler. Looked up
+    // once: Nest's lookup tries JSON.parse on the pattern first, an exception per message.
+    const handler = this.getHandlerByPattern(route.pattern);
+    if (!handler) {
       throw new Error(`no handler for pattern ${JSON.stringify(route.pattern)} (queue ${route.queue})`);
     }
-    const subscription = await this.bus.consume(route.queue, (m) => this.dispatch(route, m), route.options);
+    const subscription = await this.bus.consume(
+      route.queue,
+      (m) => this.dispatch(route, handler, m),
+      route.options,
+    );
     if (this.routes.get(route.queue) === route && this.listening)
       this.subscriptions.set(route.queue, subscription);
     else await subscription.cancel(); // removed or closed meanwhile
   }
 
-  private dispatch(route: BusRoute, message: IncomingMessage): Promise<HandlerOutcome> {
-    const handler = this.getHandlerByPattern(route.pattern);
-    if (!handler)
-      return Promise.resolve({ action: 'retry', reason: `no handler for pattern ${route.pattern}` });
+  private dispatch(route: BusRoute, handler: NestHandler, message: IncomingMessage): Promise<HandlerOutcome> {
     const context = new BusContext([message, route.pattern]);
     return new Promise<HandlerOutcome>((resolve, reject) => {
       // Through the processing hooks like Nest's own transports, so instrumentation sees bus work.
