@@ -375,17 +375,25 @@ async function cpuTimes(net: Network): Promise<Record<string, number>> {
   return times;
 }
 
-/** RabbitMQ's Erlang VM when the broker runs on this machine (as here), else undefined. */
+/**
+ * RabbitMQ's Erlang VM when the broker runs on this machine (as here), else undefined. The CLI
+ * tools (rabbitmqctl) run an Erlang VM of their own for a moment: the broker's is the oldest.
+ */
 function localBrokerPid(): number | undefined {
+  let broker: { pid: number; started: number } | undefined;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'beam.smp') return Number(entry);
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'beam.smp') continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // starttime is the 20th field after the command name.
+      const started = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+      if (!broker || started < broker.started) broker = { pid: Number(entry), started };
     } catch {
       // the process ended while we looked
     }
   }
-  return undefined;
+  return broker?.pid;
 }
 
 function cpuMs(pid: number): number {
