@@ -1,17 +1,14 @@
 import { DataSource } from 'typeorm';
 import { AuditRecord, verifyChain } from '@lienthong/audit';
-import { postgresOptions } from '@lienthong/common';
-import { createTestDatabase, TestDatabase } from '@lienthong/common/testing/postgres';
 import { TypeOrmAuditLog } from '../apps/node/src/audit/typeorm-audit-log';
-import { NODE_ENTITIES } from '../apps/node/src/entities';
-import { NODE_MIGRATIONS } from '../apps/node/src/migrations';
 import { TEST_CONFIG } from '../apps/node/src/testing/unit-fakes';
+import { NodeTestDatabase, openNodeDatabase } from './support/node-database';
 
 /*
  * The node's audit log on a real PostgreSQL: the chain the SQL functions write is the one
  * libs/audit verifies, and concurrent appends (the node's many transactions) get one order.
  */
-let db: TestDatabase;
+let database: NodeTestDatabase;
 let dataSource: DataSource;
 let log: TypeOrmAuditLog;
 
@@ -24,20 +21,13 @@ const record = (i: number, documentId = `doc-${i % 7}`): AuditRecord => ({
 });
 
 beforeAll(async () => {
-  db = await createTestDatabase('audit_log');
-  dataSource = await new DataSource(
-    postgresOptions(db.url, {
-      entities: NODE_ENTITIES,
-      migrations: NODE_MIGRATIONS,
-      applicationName: 'audit-log-test',
-    }),
-  ).initialize();
+  database = await openNodeDatabase('audit_log');
+  dataSource = database.dataSource;
   log = new TypeOrmAuditLog(dataSource, TEST_CONFIG);
 }, 60_000);
 
 afterAll(async () => {
-  await dataSource?.destroy();
-  await db?.drop();
+  await database?.close();
 });
 
 describe('audit log on PostgreSQL', () => {

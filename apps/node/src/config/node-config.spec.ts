@@ -23,6 +23,7 @@ describe('loadNodeConfig', () => {
       trustRefreshSeconds: 60,
       outboxPollMs: 200,
       outboxLingerMs: 25,
+      traceBatchMs: 250,
       heartbeatSeconds: 30,
       auditCheckpointSeconds: 300,
     });
@@ -33,6 +34,13 @@ describe('loadNodeConfig', () => {
     expect(loadNodeConfig({ ...valid, LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
     expect(() => loadNodeConfig({ ...valid, LOG_LEVEL: 'loud' })).toThrow(
       /LOG_LEVEL.*must be one of fatal, error/,
+    );
+  });
+
+  it('reads TRACE_BATCH_MS from 0 (at once) to 10000', () => {
+    expect(loadNodeConfig({ ...valid, TRACE_BATCH_MS: '0' }).traceBatchMs).toBe(0);
+    expect(() => loadNodeConfig({ ...valid, TRACE_BATCH_MS: '60000' })).toThrow(
+      /TRACE_BATCH_MS.*at most 10000/,
     );
   });
 

@@ -21,6 +21,11 @@ export interface NodeConfig {
   outboxPollMs: number;
   /** After a batch smaller than the relay's limit, wait this long so rows that follow share a claim. */
   outboxLingerMs?: number;
+  /**
+   * Trace events written within one window of this many ms (TRACE_BATCH_MS) become due together at
+   * its end, so that several travel in one message to the axis; absent or 0: at once.
+   */
+  traceBatchMs?: number;
   /** Where the official VPCP SDK's protocol is served (VDXP_BASE_PATH, default `/vdxp`). */
   vdxpBasePath?: string;
   /** How often the node tells the axis it is alive, with its mode and hosted agencies (default 30). */
@@ -67,6 +72,7 @@ const schema = z
     TRUST_REFRESH_SECONDS: positiveInt(60),
     OUTBOX_POLL_MS: positiveInt(200, 10),
     OUTBOX_LINGER_MS: positiveInt(25, 0).pipe(z.number().max(1000, 'must be at most 1000')),
+    TRACE_BATCH_MS: positiveInt(250, 0).pipe(z.number().max(10_000, 'must be at most 10000')),
     VDXP_BASE_PATH: z
       .string()
       .regex(
@@ -94,6 +100,7 @@ const schema = z
     trustRefreshSeconds: e.TRUST_REFRESH_SECONDS,
     outboxPollMs: e.OUTBOX_POLL_MS,
     outboxLingerMs: e.OUTBOX_LINGER_MS,
+    traceBatchMs: e.TRACE_BATCH_MS,
     vdxpBasePath: `/${e.VDXP_BASE_PATH.replace(/^\/+|\/+$/g, '')}`,
     heartbeatSeconds: e.HEARTBEAT_SECONDS,
     auditCheckpointSeconds: e.AUDIT_CHECKPOINT_SECONDS,

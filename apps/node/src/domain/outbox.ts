@@ -28,6 +28,11 @@ export interface NewOutboxMessage {
   payload?: Buffer;
   headers: Record<string, string>;
   trace?: OutboxTraceContext;
+  /**
+   * Due at the end of the window of this many ms (of the database's clock) it was written in: the
+   * rows written within one window become due together and travel together (trace events).
+   */
+  batchWindowMs?: number;
 }
 
 export interface ClaimedOutboxMessage extends NewOutboxMessage {

@@ -8,7 +8,10 @@ export type TraceFacts = Omit<TraceEvent, 'eventId' | 'nodeId' | 'occurredAt'> &
 
 /**
  * Trace events leave through the outbox like documents, in the transaction of the step they
- * describe: a step that committed is always reported, a step rolled back never is.
+ * describe: a step that committed is always reported, a step rolled back never is. They become
+ * due at the end of the TRACE_BATCH_MS window they were written in, so that a document's steps,
+ * and those of the documents around it, reach the axis as one message: the axis and the broker
+ * pay per message, not per event.
  */
 @Injectable()
 export class TraceEventFactory {
@@ -29,6 +32,7 @@ export class TraceEventFactory {
       kind: 'trace',
       payload: Buffer.from(JSON.stringify(event), 'utf8'),
       headers: {},
+      ...(this.config.traceBatchMs ? { batchWindowMs: this.config.traceBatchMs } : {}),
     };
   }
 }

@@ -63,8 +63,11 @@ export class SqlParams {
 
 export interface TableShape<R> {
   table: string;
-  /** Column name and PostgreSQL type, in order. */
-  columns: readonly (readonly [string, string])[];
+  /**
+   * Column name and PostgreSQL type of the parameter, in order; with a third member, the column's
+   * value is that SQL expression of the parameter.
+   */
+  columns: readonly (readonly [string, string] | readonly [string, string, (param: string) => string])[];
   row(record: R): unknown[];
 }
 
@@ -82,7 +85,12 @@ export function insertRows<R>(
   const tuples = records
     .map((record) => {
       const row = shape.row(record);
-      return `(${row.map((value, i) => params.slot(value, shape.columns[i][1])).join(', ')})`;
+      const values = row.map((value, i) => {
+        const [, type, expression] = shape.columns[i];
+        const param = params.slot(value, type);
+        return expression ? expression(param) : param;
+      });
+      return `(${values.join(', ')})`;
     })
     .join(', ');
   if (onlyIf === undefined) return `INSERT INTO ${shape.table} (${names}) VALUES ${tuples}`;
@@ -135,7 +143,10 @@ export function json(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
-/** state, attempts, next_attempt_at and created_at take their defaults: pending, 0, now(). */
+/**
+ * state, attempts and created_at take their defaults: pending, 0, now(). next_attempt_at is now(),
+ * or the end of the row's batch window: the database's clock, not the process's.
+ */
 export const OUTBOX_ROWS: TableShape<NewOutboxMessage> = {
   table: 'outbox',
   columns: [
@@ -148,6 +159,12 @@ export const OUTBOX_ROWS: TableShape<NewOutboxMessage> = {
     ['payload', 'bytea'],
     ['headers', 'jsonb'],
     ['trace_context', 'jsonb'],
+    [
+      'next_attempt_at',
+      'float8',
+      (window) =>
+        `CASE WHEN ${window} > 0 THEN to_timestamp(ceil(extract(epoch FROM now()) * 1000 / ${window}) * ${window} / 1000) ELSE now() END`,
+    ],
   ],
   row: (m) => [
     m.id,
@@ -159,6 +176,7 @@ export const OUTBOX_ROWS: TableShape<NewOutboxMessage> = {
     m.payload ?? null,
     json(m.headers),
     json(m.trace),
+    m.batchWindowMs ?? 0,
   ],
 };
 
