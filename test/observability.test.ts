@@ -137,7 +137,15 @@ describe('observability: metrics, health and logs of a running network', () => {
       return r.body.deliveries?.[0]?.lastStatusCode === '01' || undefined;
     });
 
-    const atSender = await metricsOf(sender);
+    // Trace events leave at the end of their TRACE_BATCH_MS window: maybe after the 01 came back.
+    const atSender = await waitFor('the sender to publish its trace events', async () => {
+      const text = await metricsOf(sender);
+      const traces = series(text, 'lienthong_bus_publish_confirm_seconds_count', {
+        exchange: 'trace',
+        outcome: 'routed',
+      });
+      return (traces ?? 0) >= 1 ? text : undefined;
+    });
     expect(series(atSender, 'lienthong_documents_sent_total', { agency: G22.code, kind: 'edoc' })).toBe(1);
     expect(
       series(atSender, 'lienthong_bus_publish_confirm_seconds_count', {
