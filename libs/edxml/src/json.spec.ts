@@ -16,6 +16,23 @@ describe('packageToJson', () => {
     expect(Object.keys(json)).toEqual(['kind', 'messageHeader', 'traceHeaderList', 'attachments']);
   });
 
+  it.each([
+    ['a full document', fullEdoc()],
+    ['a minimal document', minimalEdoc()],
+    ['a status', statusOf('15')],
+    [
+      'a document with members set to undefined',
+      { ...minimalEdoc(), messageHeader: { ...minimalEdoc().messageHeader, content: undefined, dueDate: undefined } },
+    ],
+  ])('gives for %s exactly what JSON text would, no undefined member and nothing shared', (_label, pkg) => {
+    const json = packageToJson(pkg);
+    expect(json).toStrictEqual(throughText(json));
+    if (json.kind === 'edoc' && pkg.kind === 'edoc') {
+      expect(json.messageHeader).not.toBe(pkg.messageHeader);
+      expect(json.messageHeader.to).not.toBe(pkg.messageHeader.to);
+    }
+  });
+
   it('does not change the package it was given', () => {
     const pkg = fullEdoc();
     packageToJson(pkg);

