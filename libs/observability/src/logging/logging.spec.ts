@@ -99,6 +99,28 @@ describe('app logger', () => {
     expect(text).toContain('insert failed');
   });
 
+  it('censors one level down without touching what the caller logged', () => {
+    const { stream, lines } = capture();
+    const logger = createAppLogger({ app: 'axis', destination: stream });
+    const driverError = { detail: 'Key (package)=(<edXML secret body>)' };
+    const error = Object.assign(new Error('duplicate key'), { driverError, code: '23505' });
+    const config = { operatorToken: 'secret-operator', caPassphrase: 'secret-ca', port: 3300 };
+    const headers = { 'x-api-key': 'ltk_secret', accept: 'application/json' };
+    const payload = Buffer.from('<edXML secret body>');
+    logger.error({ err: error, config, headers, payload: { size: payload.length }, bytes: payload }, 'failed');
+
+    const [line] = lines;
+    expect(JSON.stringify(line)).not.toMatch(/secret-operator|secret-ca|ltk_secret|Key \(package\)/);
+    expect(line.config).toEqual({ operatorToken: '[redacted]', caPassphrase: '[redacted]', port: 3300 });
+    expect(line.headers).toEqual({ 'x-api-key': '[redacted]', accept: 'application/json' });
+    expect(line.err).toMatchObject({ type: 'Error', message: 'duplicate key', code: '23505', driverError: '[redacted]' });
+    expect((line.err as { stack: string }).stack).toContain('duplicate key');
+    // The caller's objects are unchanged.
+    expect(error.driverError).toBe(driverError);
+    expect(config.operatorToken).toBe('secret-operator');
+    expect(headers['x-api-key']).toBe('ltk_secret');
+  });
+
   it('maps the logger option tests pass today to a level', () => {
     expect(pinoLevelOf(false, 'info')).toBe('silent');
     expect(pinoLevelOf(['error'], 'info')).toBe('error');
