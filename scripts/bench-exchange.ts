@@ -540,14 +540,18 @@ async function post(
   return (await res.json()) as Record<string, unknown>;
 }
 
+/** What the start scripts give node before the app (package.json). */
+const START_FLAGS = '--always-sparkplug';
+
 async function startProcess(
   name: string,
   script: string,
   port: number,
   env: Record<string, string>,
 ): Promise<Proc> {
-  // BENCH_NODE_FLAGS profiles the apps, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  // The flags of `npm run start:axis|start:node`, so the figures are those of a deployment; more
+  // from BENCH_NODE_FLAGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the apps.
+  const flags = [START_FLAGS, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ')].filter(Boolean);
   const child = spawn(process.execPath, [...flags, join(ROOT, script)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
