@@ -153,14 +153,14 @@ export interface AuditAppendArrays {
 }
 
 /**
- * The common table expression of an append (`a_rows`), for a WITH clause: the entries go to
- * `audit_pending`, to be sealed into the chain. `slot(i)` names the placeholder of array i (times,
- * actions, actors, agencies, documentIds, bodies); `onlyIf` makes the append conditional (e.g.
- * the document went in).
+ * The common table expression of an append (`name`, by default `a_rows`), for a WITH clause:
+ * the entries go to `audit_pending`, to be sealed into the chain. `slot(i)` names the placeholder
+ * of array i (times, actions, actors, agencies, documentIds, bodies); `onlyIf` makes the append
+ * conditional (e.g. the document went in).
  */
-export function auditAppendCtes(slot: (i: number) => string, onlyIf?: string): string {
+export function auditAppendCtes(slot: (i: number) => string, onlyIf?: string, name = 'a_rows'): string {
   const [times, actions, actors, agencies, documents, bodies] = [0, 1, 2, 3, 4, 5].map(slot);
-  return `a_rows AS (
+  return `${name} AS (
       INSERT INTO audit_pending (time, action, actor, agency, document_id, body)
       SELECT r.time, r.action, r.actor, r.agency, r.document_id, r.body
         FROM unnest(${times}, ${actions}, ${actors}, ${agencies}, ${documents}, ${bodies})

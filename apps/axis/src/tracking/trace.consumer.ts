@@ -6,12 +6,12 @@ import {
   Optional,
 } from '@nestjs/common';
 import { errorReason, HandlerOutcome, IncomingMessage } from '@lienthong/bus';
+import { GroupCommit } from '@lienthong/common';
 import { ExchangeMetrics, NoopExchangeMetrics } from '@lienthong/observability';
 import { BusRepository, TraceSubscription } from '../bus/bus.repository';
 import { HEARTBEAT_ROUTING_KEY, type TraceEvent } from '@lienthong/protocol';
 import { HeartbeatService } from '../nodes/heartbeat.service';
 import { TopologyService } from '../topology/topology.service';
-import { GroupCommit } from './group-commit';
 import { describeInvalid, parseTraceMessage } from './parse-trace-event';
 import { TrackingService } from './tracking.service';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AUDIT_APPEND_TYPES, appendArrays, appendValues, auditAppendCtes } from '@lienthong/audit';
+import { GroupCommit } from '@lienthong/common';
 import { DataSource, In, IsNull } from 'typeorm';
 import type { DocumentRecord, NewDocument, StoredAttachment } from '../../domain/document';
 import { AttachmentEntity } from '../../entities/attachment.entity';
@@ -104,8 +105,94 @@ const RECORD_COLUMNS = `uuid, direction, kind, agency_code, sender, recipients, 
   sender_document_uuid, response_for_uuid, related_document_uuid, business_doc_type, status_code, code,
   subject, metadata, package_sha256, package_size, received_at, taken_at, created_at`;
 
+/** At most this many writes go to PostgreSQL in one statement. */
+const STORE_BATCH = 16;
+/**
+ * Group-commit statements in flight at once: a second one keeps the database busy while the
+ * first commits, and a slow write (a large package) does not hold back every other.
+ */
+const STORE_WRITERS = 2;
+/** A write carrying more package and attachment bytes than this goes as its own statement. */
+const BATCH_MAX_BYTES = 256 * 1024;
+/** …or more attachments than this (each one is a row of parameters). */
+const BATCH_MAX_ATTACHMENTS = 20;
+
+interface PendingWrite {
+  write: DocumentWrite;
+  /** When the write was asked for: its rows' created_at, not the time its batch went. */
+  now: Date;
+}
+
+type StoreOutcome = { result: InsertResult } | { error: unknown };
+
+function batchable(write: DocumentWrite): boolean {
+  const attachments = write.attachments ?? [];
+  if (attachments.length > BATCH_MAX_ATTACHMENTS) return false;
+  let bytes = write.document.package.length;
+  for (const a of attachments) bytes += a.data.length;
+  for (const d of write.documents ?? []) bytes += d.package.length;
+  return bytes <= BATCH_MAX_BYTES;
+}
+
+/** What decides the text of a write's CTEs (writeCtes): writes of the same shape read the same. */
+function shapeOf(write: DocumentWrite): string {
+  const { document } = write;
+  const checksQuarantine = document.direction === 'inbound' && document.messageId !== undefined;
+  return [
+    checksQuarantine ? 'q' : '-',
+    write.attachments?.length ?? 0,
+    write.documents?.length ?? 0,
+    write.outbox?.length ?? 0,
+    write.events?.length ?? 0,
+    write.audit && write.audit.length > 0 ? 'a' : '-',
+  ].join('.');
+}
+
+/** The CTEs of one write, their names ending in `suffix`; `w_head<suffix>` returns the document if it went in. */
+function writeCtes({ write, now }: PendingWrite, suffix: string, params: SqlParams): string {
+  const { document } = write;
+  const head = DocumentMapper.toEntity(document, now);
+  // An inbound message id already quarantined is a redelivery too: stored once, one way or the
+  // other (the quarantine insert checks the other way round).
+  const quarantined =
+    document.direction === 'inbound' && document.messageId !== undefined
+      ? `NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.agency_code = ${params.slot(document.agencyCode, 'text')}
+           AND q.message_id = ${params.slot(document.messageId, 'text')})`
+      : undefined;
+  const parts = [
+    `w_head${suffix} AS (${insertRows(DOCUMENT_ROWS, [head], params, quarantined)} ON CONFLICT DO NOTHING RETURNING uuid)`,
+  ];
+  const stored = `EXISTS (SELECT 1 FROM w_head${suffix})`;
+  // CTE names differ from the tables': inside the statement a CTE would hide its table.
+  const also = (name: string, statement: string) => parts.push(`${name}${suffix} AS (${statement})`);
+  const attachments = (write.attachments ?? []).map((attachment) => ({
+    documentUuid: document.uuid,
+    attachment,
+  }));
+  const documents = (write.documents ?? []).map((d) => DocumentMapper.toEntity(d, now));
+  const outbox = write.outbox ?? [];
+  const events = write.events ?? [];
+  if (attachments.length > 0) also('w_attachments', insertRows(ATTACHMENT_ROWS, attachments, params, stored));
+  if (documents.length > 0) also('w_documents', insertRows(DOCUMENT_ROWS, documents, params, stored));
+  if (outbox.length > 0) also('w_outbox', insertRows(OUTBOX_ROWS, outbox, params, stored));
+  if (events.length > 0) also('w_events', insertRows(deliveryEventRows(now), events, params, stored));
+  if (write.audit && write.audit.length > 0) {
+    const values = appendValues(appendArrays(write.audit));
+    parts.push(
+      auditAppendCtes((i) => params.slot(values[i], AUDIT_APPEND_TYPES[i]), stored, `w_audit${suffix}`),
+    );
+  }
+  return parts.join(', ');
+}
+
 @Injectable()
 export class TypeOrmDocumentRepository extends DocumentRepository {
+  private readonly batches = new GroupCommit<PendingWrite, StoreOutcome>(
+    (batch) => this.writeBatch(batch),
+    STORE_BATCH,
+    STORE_WRITERS,
+  );
+
   constructor(private readonly dataSource: DataSource) {
     super();
   }
@@ -119,50 +206,50 @@ export class TypeOrmDocumentRepository extends DocumentRepository {
   }
 
   /**
-   * One statement: the document first (ON CONFLICT DO NOTHING), then everything else of the write
-   * only if that row went in. Data-modifying CTEs run in one snapshot and the foreign keys are
-   * checked at the end of the statement, so rows may reference the document inserted beside them.
+   * On its own, a write joins the others waiting (group commit, see writeTogether); in `tx`, or
+   * when it carries large packages or many attachments, it goes as its own statement.
    */
   async store(write: DocumentWrite, tx?: Tx): Promise<InsertResult> {
-    const { document } = write;
-    const now = new Date();
-    const params = new SqlParams();
-    const head = DocumentMapper.toEntity(document, now);
-    // An inbound message id already quarantined is a redelivery too: stored once, one way or the
-    // other (the quarantine insert checks the other way round).
-    const quarantined =
-      document.direction === 'inbound' && document.messageId !== undefined
-        ? `NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.agency_code = ${params.slot(document.agencyCode, 'text')}
-             AND q.message_id = ${params.slot(document.messageId, 'text')})`
-        : undefined;
-    const sql = insertRows(DOCUMENT_ROWS, [head], params, quarantined);
-    const parts = [`w_head AS (${sql} ON CONFLICT DO NOTHING RETURNING uuid)`];
-    const stored = 'EXISTS (SELECT 1 FROM w_head)';
-    // CTE names differ from the tables': inside the statement a CTE would hide its table.
-    const also = (name: string, statement: string) => parts.push(`${name} AS (${statement})`);
-    const attachments = (write.attachments ?? []).map((attachment) => ({
-      documentUuid: document.uuid,
-      attachment,
-    }));
-    const documents = (write.documents ?? []).map((d) => DocumentMapper.toEntity(d, now));
-    const outbox = write.outbox ?? [];
-    const events = write.events ?? [];
-    if (attachments.length > 0)
-      also('w_attachments', insertRows(ATTACHMENT_ROWS, attachments, params, stored));
-    if (documents.length > 0) also('w_documents', insertRows(DOCUMENT_ROWS, documents, params, stored));
-    if (outbox.length > 0) also('w_outbox', insertRows(OUTBOX_ROWS, outbox, params, stored));
-    if (events.length > 0) also('w_events', insertRows(deliveryEventRows(now), events, params, stored));
-    if (write.audit && write.audit.length > 0) {
-      // Last, so the chain's head row is locked for as short a time as possible.
-      const values = appendValues(appendArrays(write.audit));
-      parts.push(auditAppendCtes((i) => params.slot(values[i], AUDIT_APPEND_TYPES[i]), stored));
+    const pending: PendingWrite = { write, now: new Date() };
+    if (tx || !batchable(write)) return (await this.writeTogether([pending], tx))[0];
+    const stored = await this.batches.submit(pending);
+    if ('error' in stored) throw stored.error;
+    return stored.result;
+  }
+
+  private async writeBatch(batch: PendingWrite[]): Promise<StoreOutcome[]> {
+    try {
+      return (await this.writeTogether(batch)).map((result) => ({ result }));
+    } catch (error) {
+      if (batch.length === 1) return [{ error }];
+      // A write PostgreSQL refuses must not fail the others with it: each alone, with its own answer.
+      const outcomes: StoreOutcome[] = [];
+      for (const pending of batch) outcomes.push(...(await this.writeBatch([pending])));
+      return outcomes;
     }
-    const rows = await execute(
+  }
+
+  /**
+   * Writes as one statement and one commit. For each write, the document first (ON CONFLICT DO
+   * NOTHING), then everything else of that write only if its document went in. Data-modifying
+   * CTEs run in one snapshot and the foreign keys are checked at the end of the statement, so rows
+   * may reference a document inserted beside them. Writes of the same shape are put side by side,
+   * so that the statements of mixed batches come in few texts (each is prepared once, see execute).
+   */
+  private async writeTogether(batch: PendingWrite[], tx?: Tx): Promise<InsertResult[]> {
+    const order = batch.map((pending, i) => ({ pending, i, shape: shapeOf(pending.write) }));
+    order.sort((a, b) => (a.shape < b.shape ? -1 : a.shape > b.shape ? 1 : a.i - b.i));
+    const params = new SqlParams();
+    const parts = order.map(({ pending }, n) => writeCtes(pending, `_${n}`, params));
+    const heads = order.map((_, n) => `SELECT ${n} AS n FROM w_head_${n}`).join(' UNION ALL ');
+    const rows = await execute<{ n: number }>(
       tx ?? this.dataSource,
-      `WITH ${parts.join(', ')} SELECT uuid FROM w_head`,
+      `WITH ${parts.join(', ')} ${heads}`,
       params.values,
     );
-    return rows.length === 0 ? 'duplicate' : 'inserted';
+    const results = new Array<InsertResult>(batch.length).fill('duplicate');
+    for (const { n } of rows) results[order[n].i] = 'inserted';
+    return results;
   }
 
   hasInboundMessage(agencyCode: string, messageId: string): Promise<boolean> {

@@ -6,25 +6,31 @@ interface Waiting<T, R> {
 
 /**
  * Group commit: items that arrive while a write is in flight go together in the next one, so
- * under load one transaction carries many messages, and alone an item waits for no timer.
+ * under load one transaction carries many items, and alone an item waits for no timer. With
+ * `concurrency` above 1, that many writes may be in flight at once (each a batch of its own):
+ * one slow write then holds back only what joined its batch.
  */
 export class GroupCommit<T, R> {
   private waiting: Waiting<T, R>[] = [];
-  private draining = false;
+  private writers = 0;
 
   /** `write` answers one result per item, in order. */
   constructor(
     private readonly write: (items: T[]) => Promise<R[]>,
     private readonly maxBatch: number,
+    private readonly concurrency = 1,
   ) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError('maxBatch must be ≥ 1');
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError('concurrency must be ≥ 1');
+    }
   }
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
+      if (this.writers < this.concurrency) {
+        this.writers += 1;
         // setImmediate: the rest of what one socket read delivered joins the first batch.
         setImmediate(() => void this.drain());
       }
@@ -55,7 +61,7 @@ export class GroupCommit<T, R> {
         }
       }
     } finally {
-      this.draining = false;
+      this.writers -= 1;
     }
   }
 }

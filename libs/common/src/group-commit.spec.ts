@@ -90,4 +90,42 @@ describe('GroupCommit', () => {
     const commit = new GroupCommit<number, number>(async () => [], 10);
     await expect(commit.submit(1)).rejects.toThrow('0 results for 1 items');
   });
+  it('keeps up to `concurrency` writes in flight, each with the batch that was waiting', async () => {
+    const gates = [deferred<void>(), deferred<void>()];
+    const batches: number[][] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const commit = new GroupCommit<number, number>(
+      async (items) => {
+        const gate = gates[batches.length];
+        batches.push(items);
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        if (gate) await gate.promise;
+        inFlight -= 1;
+        return items;
+      },
+      10,
+      2,
+    );
+    const first = commit.submit(1);
+    await new Promise((r) => setImmediate(r));
+    const second = commit.submit(2);
+    await new Promise((r) => setImmediate(r));
+    // Both writers are busy: these wait, and go together in the first write to finish.
+    const rest = [3, 4, 5].map((i) => commit.submit(i));
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([[1], [2]]);
+    gates[1].resolve();
+    await expect(second).resolves.toBe(2);
+    await expect(Promise.all(rest)).resolves.toEqual([3, 4, 5]);
+    expect(batches).toEqual([[1], [2], [3, 4, 5]]);
+    gates[0].resolve();
+    await expect(first).resolves.toBe(1);
+    expect(mostInFlight).toBe(2);
+  });
+
+  it('refuses a concurrency below one', () => {
+    expect(() => new GroupCommit<number, number>(async (items) => items, 10, 0)).toThrow(RangeError);
+  });
 });
