@@ -13,6 +13,8 @@ let database: NodeTestDatabase;
 let dataSource: DataSource;
 let documents: TypeOrmDocumentRepository;
 let statements: string[];
+/** When set, a store statement fails with this error instead of reaching PostgreSQL. */
+let storeFailure: Error | undefined;
 
 const AGENCY = '000.00.00.H41';
 const SENDER = '000.00.00.G22';
@@ -26,7 +28,9 @@ beforeAll(async () => {
   const query = pool.query.bind(pool);
   pool.query = (...args: unknown[]) => {
     const config = args[0] as { text?: string } | string;
-    statements.push(typeof config === 'string' ? config : (config.text ?? ''));
+    const text = typeof config === 'string' ? config : (config.text ?? '');
+    statements.push(text);
+    if (storeFailure && text.includes('w_head_')) return Promise.reject(storeFailure);
     return query(...args);
   };
 }, 60_000);
@@ -37,6 +41,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   statements = [];
+  storeFailure = undefined;
 });
 
 function inbound(messageId: string, extra: Partial<NewDocument> = {}): DocumentWrite {
@@ -154,5 +159,14 @@ describe('document writes on PostgreSQL', () => {
       [writes.map((w) => w.document.uuid)],
     )) as { uuid: string }[];
     expect(rows.map((r) => r.uuid)).toEqual(writes.map((w) => w.document.uuid));
+  });
+  it('fails the whole batch at once when the database cannot be reached, without trying each write', async () => {
+    storeFailure = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const writes = Array.from({ length: 4 }, (_, i) => inbound(`unreachable-${i}-${randomUUID()}`));
+    const results = await Promise.allSettled(writes.map((w) => documents.store(w)));
+
+    expect(results.map((r) => r.status)).toEqual(writes.map(() => 'rejected'));
+    // Asked for in the same turn, the four go as one statement; tried one by one after, five.
+    expect(storeStatements()).toHaveLength(1);
   });
 });

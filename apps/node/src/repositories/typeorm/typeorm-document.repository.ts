@@ -125,6 +125,19 @@ interface PendingWrite {
 
 type StoreOutcome = { result: InsertResult } | { error: unknown };
 
+/**
+ * SQLSTATE classes of a statement that one of its writes may have caused: data exception (22),
+ * integrity constraint (23), transaction rollback (40: a deadlock with another batch). Anything
+ * else (no connection, the server shutting down) would fail each write alone just the same, after
+ * as many more waits.
+ */
+const ONE_WRITE_CLASSES = new Set(['22', '23', '40']);
+
+function refusedByStatement(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && ONE_WRITE_CLASSES.has(code.slice(0, 2));
+}
+
 function batchable(write: DocumentWrite): boolean {
   const attachments = write.attachments ?? [];
   if (attachments.length > BATCH_MAX_ATTACHMENTS) return false;
@@ -221,7 +234,7 @@ export class TypeOrmDocumentRepository extends DocumentRepository {
     try {
       return (await this.writeTogether(batch)).map((result) => ({ result }));
     } catch (error) {
-      if (batch.length === 1) return [{ error }];
+      if (batch.length === 1 || !refusedByStatement(error)) return batch.map(() => ({ error }));
       // A write PostgreSQL refuses must not fail the others with it: each alone, with its own answer.
       const outcomes: StoreOutcome[] = [];
       for (const pending of batch) outcomes.push(...(await this.writeBatch([pending])));
