@@ -152,24 +152,39 @@ export interface AuditAppendArrays {
   bodies: string[];
 }
 
+/** Where an append goes in a larger statement. */
+export interface AuditAppendPlacement {
+  /** The CTE's name (default `a_rows`). */
+  name?: string;
+  /** A condition for the whole append (e.g. the document went in). */
+  onlyIf?: string;
+  /**
+   * A condition for each entry: `values` is the placeholder of one more array, an entry's value
+   * in it must be in the set `among` (a subquery) for the entry to go in.
+   */
+  guard?: { values: string; among: string };
+}
+
 /**
- * The common table expression of an append (`name`, by default `a_rows`), for a WITH clause:
- * the entries go to `audit_pending`, to be sealed into the chain. `slot(i)` names the placeholder
- * of array i (times, actions, actors, agencies, documentIds, bodies); `onlyIf` makes the append
- * conditional (e.g. the document went in).
+ * The common table expression of an append, for a WITH clause: the entries go to `audit_pending`,
+ * to be sealed into the chain. `slot(i)` names the placeholder of array i (times, actions, actors,
+ * agencies, documentIds, bodies).
  */
-export function auditAppendCtes(slot: (i: number) => string, onlyIf?: string, name = 'a_rows'): string {
+export function auditAppendCtes(slot: (i: number) => string, placement: AuditAppendPlacement = {}): string {
   const [times, actions, actors, agencies, documents, bodies] = [0, 1, 2, 3, 4, 5].map(slot);
+  const { name = 'a_rows', onlyIf, guard } = placement;
+  const conditions = [...(onlyIf ? [onlyIf] : []), ...(guard ? [`r.guard IN (${guard.among})`] : [])];
+  const arrays = [times, actions, actors, agencies, documents, bodies, ...(guard ? [guard.values] : [])];
+  const columns = `time, action, actor, agency, document_id, body${guard ? ', guard' : ''}, i`;
   return `${name} AS (
       INSERT INTO audit_pending (time, action, actor, agency, document_id, body)
       SELECT r.time, r.action, r.actor, r.agency, r.document_id, r.body
-        FROM unnest(${times}, ${actions}, ${actors}, ${agencies}, ${documents}, ${bodies})
-               WITH ORDINALITY AS r(time, action, actor, agency, document_id, body, i)${
-                 onlyIf
-                   ? `
-       WHERE ${onlyIf}`
-                   : ''
-               }
+        FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS r(${columns})${
+          conditions.length > 0
+            ? `
+       WHERE ${conditions.join(' AND ')}`
+            : ''
+        }
        ORDER BY r.i
       RETURNING id
     )`;

@@ -73,7 +73,8 @@ export interface TableShape<R> {
 
 /**
  * `INSERT INTO table (…) VALUES (…), (…)`, or with `onlyIf` (a condition such as
- * `EXISTS (SELECT 1 FROM head)`) an INSERT … SELECT that writes nothing when it is false.
+ * `EXISTS (SELECT 1 FROM head)`) an INSERT … SELECT that writes nothing when it is false. One
+ * parameter per value: a bytea travels as bytes, not as text (see insertArrays).
  */
 export function insertRows<R>(
   shape: TableShape<R>,
@@ -95,6 +96,46 @@ export function insertRows<R>(
     .join(', ');
   if (onlyIf === undefined) return `INSERT INTO ${shape.table} (${names}) VALUES ${tuples}`;
   return `INSERT INTO ${shape.table} (${names}) SELECT * FROM (VALUES ${tuples}) AS v (${names}) WHERE ${onlyIf}`;
+}
+
+/**
+ * `INSERT INTO table (…) SELECT … FROM unnest($1::type[], …) AS v (…) WHERE …`: each column
+ * travels as one array parameter, so the statement reads the same whatever the number of rows
+ * (one prepared statement and one small plan for every batch; see execute). `guard`, when given,
+ * is one more array beside the columns, `v.guard` in `where`. An array column (text[]) travels as
+ * jsonb, since PostgreSQL arrays cannot be ragged. node-postgres writes arrays as text, a bytea in
+ * hex: twice its size, so large values go by insertRows.
+ */
+export function insertArrays(
+  shape: Pick<TableShape<unknown>, 'table' | 'columns'>,
+  rows: readonly unknown[][],
+  params: SqlParams,
+  options: { guard?: { values: unknown[]; type: string }; where?: string } = {},
+): string {
+  const names = shape.columns.map(([name]) => name);
+  const arrays = shape.columns.map(([, type], i) => {
+    const column = rows.map((row) => row[i] ?? null);
+    return type.endsWith('[]')
+      ? params.slot(
+          column.map((value) => (value === null ? null : JSON.stringify(value))),
+          'jsonb[]',
+        )
+      : params.slot(column, `${type}[]`);
+  });
+  const selected = shape.columns.map(([name, type, expression]) => {
+    const value = `v.${name}`;
+    if (type.endsWith('[]')) {
+      return `CASE WHEN ${value} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${value}))::${type} END`;
+    }
+    return expression ? expression(value) : value;
+  });
+  const guard = options.guard ? [params.slot(options.guard.values, `${options.guard.type}[]`)] : [];
+  const alias = [...names, ...(options.guard ? ['guard'] : [])].join(', ');
+  return (
+    `INSERT INTO ${shape.table} (${names.join(', ')}) SELECT ${selected.join(', ')}` +
+    ` FROM unnest(${[...arrays, ...guard].join(', ')}) AS v (${alias})` +
+    (options.where ? ` WHERE ${options.where}` : '')
+  );
 }
 
 /** Larger bytea values are read in slices of this size: see readPackageBytes. */

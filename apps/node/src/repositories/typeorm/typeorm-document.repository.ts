@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AUDIT_APPEND_TYPES, appendArrays, appendValues, auditAppendCtes } from '@lienthong/audit';
+import {
+  AUDIT_APPEND_TYPES,
+  appendArrays,
+  appendValues,
+  auditAppendCtes,
+  type AuditRecord,
+} from '@lienthong/audit';
 import { GroupCommit } from '@lienthong/common';
 import { DataSource, In, IsNull } from 'typeorm';
 import type { DocumentRecord, NewDocument, StoredAttachment } from '../../domain/document';
@@ -18,6 +24,7 @@ import type { Tx } from '../transactor';
 import {
   deliveryEventRows,
   execute,
+  insertArrays,
   insertRows,
   json,
   OUTBOX_ROWS,
@@ -147,55 +154,124 @@ function batchable(write: DocumentWrite): boolean {
   return bytes <= BATCH_MAX_BYTES;
 }
 
-/** What decides the text of a write's CTEs (writeCtes): writes of the same shape read the same. */
-function shapeOf(write: DocumentWrite): string {
-  const { document } = write;
-  const checksQuarantine = document.direction === 'inbound' && document.messageId !== undefined;
-  return [
-    checksQuarantine ? 'q' : '-',
-    write.attachments?.length ?? 0,
-    write.documents?.length ?? 0,
-    write.outbox?.length ?? 0,
-    write.events?.length ?? 0,
-    write.audit && write.audit.length > 0 ? 'a' : '-',
-  ].join('.');
+/** Inserted only if the write's document went in: `v.guard` is that document's uuid. */
+const IF_STORED = { where: 'v.guard IN (SELECT uuid FROM w_head)' };
+
+/**
+ * The statement of a batch of writes; it reads the same for any batch (every table's rows travel
+ * as arrays, see insertArrays), so PostgreSQL prepares and plans it once per connection. The
+ * documents go first, `ON CONFLICT DO NOTHING`, and not when their inbound message id is in
+ * quarantine (a redelivery too: stored once, one way or the other; the quarantine insert checks
+ * the other way round). Everything else of a write goes in only if its document did. Data-modifying
+ * CTEs run in one snapshot and the foreign keys are checked at the end of the statement, so rows
+ * may reference a document inserted beside them. It returns the uuids of the documents stored.
+ */
+function batchStatement(batch: readonly PendingWrite[], params: SqlParams): string {
+  const heads: unknown[][] = [];
+  const attachments: unknown[][] = [];
+  const documents: { row: unknown[]; head: string }[] = [];
+  const outbox: { row: unknown[]; head: string }[] = [];
+  const events: { row: unknown[]; head: string }[] = [];
+  const audit: { record: AuditRecord; head: string }[] = [];
+  for (const { write, now } of batch) {
+    const head = write.document.uuid;
+    heads.push(DOCUMENT_ROWS.row(DocumentMapper.toEntity(write.document, now)));
+    for (const attachment of write.attachments ?? []) {
+      attachments.push(ATTACHMENT_ROWS.row({ documentUuid: head, attachment }));
+    }
+    for (const d of write.documents ?? []) {
+      documents.push({ row: DOCUMENT_ROWS.row(DocumentMapper.toEntity(d, now)), head });
+    }
+    for (const m of write.outbox ?? []) outbox.push({ row: OUTBOX_ROWS.row(m), head });
+    const eventRows = deliveryEventRows(now);
+    for (const e of write.events ?? []) events.push({ row: eventRows.row(e), head });
+    for (const record of write.audit ?? []) audit.push({ record, head });
+  }
+  const guarded = (rows: { head: string }[]) => ({
+    ...IF_STORED,
+    guard: { values: rows.map((r) => r.head), type: 'uuid' },
+  });
+  const notQuarantined = `NOT (v.direction = 'inbound' AND v.message_id IS NOT NULL AND EXISTS (
+      SELECT 1 FROM quarantine q WHERE q.agency_code = v.agency_code AND q.message_id = v.message_id))`;
+  const auditValues = appendValues(appendArrays(audit.map((a) => a.record)));
+  // CTE names differ from the tables': inside the statement a CTE would hide its table.
+  return `WITH
+    w_head AS (${insertArrays(DOCUMENT_ROWS, heads, params, { where: notQuarantined })}
+      ON CONFLICT DO NOTHING RETURNING uuid),
+    w_attachments AS (${insertArrays(ATTACHMENT_ROWS, attachments, params, {
+      where: 'v.document_uuid IN (SELECT uuid FROM w_head)',
+    })}),
+    w_documents AS (${insertArrays(
+      DOCUMENT_ROWS,
+      documents.map((d) => d.row),
+      params,
+      guarded(documents),
+    )}),
+    w_outbox AS (${insertArrays(
+      OUTBOX_ROWS,
+      outbox.map((o) => o.row),
+      params,
+      guarded(outbox),
+    )}),
+    w_events AS (${insertArrays(
+      deliveryEventRows(new Date(0)),
+      events.map((e) => e.row),
+      params,
+      guarded(events),
+    )}),
+    ${auditAppendCtes((i) => params.slot(auditValues[i], AUDIT_APPEND_TYPES[i]), {
+      name: 'w_audit',
+      guard: {
+        values: params.slot(
+          audit.map((a) => a.head),
+          'uuid[]',
+        ),
+        among: 'SELECT uuid FROM w_head',
+      },
+    })}
+    SELECT uuid FROM w_head`;
 }
 
-/** The CTEs of one write, their names ending in `suffix`; `w_head<suffix>` returns the document if it went in. */
-function writeCtes({ write, now }: PendingWrite, suffix: string, params: SqlParams): string {
+/**
+ * The statement of one write on its own: the same steps as batchStatement, with each value its own
+ * parameter, so a large package travels as bytes (arrays go as text: see insertArrays). Its text
+ * varies with the number of attachments, further documents and so on; such writes are few.
+ */
+function singleStatement({ write, now }: PendingWrite, params: SqlParams): string {
   const { document } = write;
-  const head = DocumentMapper.toEntity(document, now);
-  // An inbound message id already quarantined is a redelivery too: stored once, one way or the
-  // other (the quarantine insert checks the other way round).
   const quarantined =
     document.direction === 'inbound' && document.messageId !== undefined
       ? `NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.agency_code = ${params.slot(document.agencyCode, 'text')}
            AND q.message_id = ${params.slot(document.messageId, 'text')})`
       : undefined;
-  const parts = [
-    `w_head${suffix} AS (${insertRows(DOCUMENT_ROWS, [head], params, quarantined)} ON CONFLICT DO NOTHING RETURNING uuid)`,
-  ];
-  const stored = `EXISTS (SELECT 1 FROM w_head${suffix})`;
-  // CTE names differ from the tables': inside the statement a CTE would hide its table.
-  const also = (name: string, statement: string) => parts.push(`${name}${suffix} AS (${statement})`);
-  const attachments = (write.attachments ?? []).map((attachment) => ({
-    documentUuid: document.uuid,
-    attachment,
-  }));
-  const documents = (write.documents ?? []).map((d) => DocumentMapper.toEntity(d, now));
-  const outbox = write.outbox ?? [];
-  const events = write.events ?? [];
-  if (attachments.length > 0) also('w_attachments', insertRows(ATTACHMENT_ROWS, attachments, params, stored));
-  if (documents.length > 0) also('w_documents', insertRows(DOCUMENT_ROWS, documents, params, stored));
-  if (outbox.length > 0) also('w_outbox', insertRows(OUTBOX_ROWS, outbox, params, stored));
-  if (events.length > 0) also('w_events', insertRows(deliveryEventRows(now), events, params, stored));
+  const head = insertRows(DOCUMENT_ROWS, [DocumentMapper.toEntity(document, now)], params, quarantined);
+  const parts = [`w_head AS (${head} ON CONFLICT DO NOTHING RETURNING uuid)`];
+  const stored = 'EXISTS (SELECT 1 FROM w_head)';
+  const also = <R>(name: string, shape: TableShape<R>, records: R[]) => {
+    if (records.length > 0) parts.push(`${name} AS (${insertRows(shape, records, params, stored)})`);
+  };
+  also(
+    'w_attachments',
+    ATTACHMENT_ROWS,
+    (write.attachments ?? []).map((attachment) => ({ documentUuid: document.uuid, attachment })),
+  );
+  also(
+    'w_documents',
+    DOCUMENT_ROWS,
+    (write.documents ?? []).map((d) => DocumentMapper.toEntity(d, now)),
+  );
+  also('w_outbox', OUTBOX_ROWS, write.outbox ?? []);
+  also('w_events', deliveryEventRows(now), write.events ?? []);
   if (write.audit && write.audit.length > 0) {
     const values = appendValues(appendArrays(write.audit));
     parts.push(
-      auditAppendCtes((i) => params.slot(values[i], AUDIT_APPEND_TYPES[i]), stored, `w_audit${suffix}`),
+      auditAppendCtes((i) => params.slot(values[i], AUDIT_APPEND_TYPES[i]), {
+        name: 'w_audit',
+        onlyIf: stored,
+      }),
     );
   }
-  return parts.join(', ');
+  return `WITH ${parts.join(', ')} SELECT uuid FROM w_head`;
 }
 
 @Injectable()
@@ -219,8 +295,9 @@ export class TypeOrmDocumentRepository extends DocumentRepository {
   }
 
   /**
-   * On its own, a write joins the others waiting (group commit, see writeTogether); in `tx`, or
-   * when it carries large packages or many attachments, it goes as its own statement.
+   * On its own, a write joins the others waiting (group commit): writes asked for while another
+   * is in flight go together, as one statement and one commit. In `tx`, or when it carries large
+   * packages or many attachments, it goes as its own statement.
    */
   async store(write: DocumentWrite, tx?: Tx): Promise<InsertResult> {
     const pending: PendingWrite = { write, now: new Date() };
@@ -242,27 +319,13 @@ export class TypeOrmDocumentRepository extends DocumentRepository {
     }
   }
 
-  /**
-   * Writes as one statement and one commit. For each write, the document first (ON CONFLICT DO
-   * NOTHING), then everything else of that write only if its document went in. Data-modifying
-   * CTEs run in one snapshot and the foreign keys are checked at the end of the statement, so rows
-   * may reference a document inserted beside them. Writes of the same shape are put side by side,
-   * so that the statements of mixed batches come in few texts (each is prepared once, see execute).
-   */
+  /** Writes as one statement and one commit. */
   private async writeTogether(batch: PendingWrite[], tx?: Tx): Promise<InsertResult[]> {
-    const order = batch.map((pending, i) => ({ pending, i, shape: shapeOf(pending.write) }));
-    order.sort((a, b) => (a.shape < b.shape ? -1 : a.shape > b.shape ? 1 : a.i - b.i));
     const params = new SqlParams();
-    const parts = order.map(({ pending }, n) => writeCtes(pending, `_${n}`, params));
-    const heads = order.map((_, n) => `SELECT ${n} AS n FROM w_head_${n}`).join(' UNION ALL ');
-    const rows = await execute<{ n: number }>(
-      tx ?? this.dataSource,
-      `WITH ${parts.join(', ')} ${heads}`,
-      params.values,
-    );
-    const results = new Array<InsertResult>(batch.length).fill('duplicate');
-    for (const { n } of rows) results[order[n].i] = 'inserted';
-    return results;
+    const sql = batch.length === 1 ? singleStatement(batch[0], params) : batchStatement(batch, params);
+    const rows = await execute<{ uuid: string }>(tx ?? this.dataSource, sql, params.values);
+    const stored = new Set(rows.map((row) => row.uuid));
+    return batch.map(({ write }) => (stored.has(write.document.uuid) ? 'inserted' : 'duplicate'));
   }
 
   hasInboundMessage(agencyCode: string, messageId: string): Promise<boolean> {
