@@ -189,13 +189,15 @@ describe('observability: metrics, health and logs of a running network', () => {
       series(atRecipient, 'lienthong_certificate_expiry_seconds', { kind: 'agency', agency: H41.code }),
     ).toBeGreaterThan(0);
 
-    // The axis counts from the nodes' trace events, as they arrive.
-    const atAxis = await waitFor('the axis to count the delivery', async () => {
+    // The axis counts from the nodes' trace events, as they arrive: the sender's `published` may
+    // leave at the end of a later TRACE_BATCH_MS window than the recipient's `delivered`.
+    const atAxis = await waitFor('the axis to count the sending and the delivery', async () => {
       const text = await metricsOf(net.axisUrl);
-      return series(text, 'lienthong_documents_received_total', { agency: H41.code, kind: 'edoc' }) === 1
-        ? text
-        : undefined;
+      const received = series(text, 'lienthong_documents_received_total', { agency: H41.code, kind: 'edoc' });
+      const published = series(text, 'lienthong_documents_sent_total', { agency: G22.code, kind: 'edoc' });
+      return received !== undefined && published !== undefined ? text : undefined;
     });
+    expect(series(atAxis, 'lienthong_documents_received_total', { agency: H41.code, kind: 'edoc' })).toBe(1);
     expect(series(atAxis, 'lienthong_documents_sent_total', { agency: G22.code, kind: 'edoc' })).toBe(1);
     expect(
       series(atAxis, 'lienthong_bus_consumer_messages_total', { consumer: 'trace', outcome: 'ack' }),
