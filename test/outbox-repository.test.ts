@@ -96,4 +96,26 @@ describe('outbox on PostgreSQL', () => {
       'batchWindowMs',
     );
   });
+  it('marks a row sent or failed only while it is pending, and says which it marked', async () => {
+    const [sent, failed] = [traceRow(), traceRow()];
+    await transactor.run((tx) => outbox.enqueue(tx, [sent, failed]));
+
+    await expect(transactor.run((tx) => outbox.markSent(tx, [sent.id]))).resolves.toEqual([sent.id]);
+    await expect(
+      transactor.run((tx) => outbox.markFailed(tx, [{ id: failed.id, error: 'UNROUTABLE' }])),
+    ).resolves.toEqual([failed.id]);
+    // Written back a second time (a commit whose answer was lost): nothing is marked again.
+    await expect(transactor.run((tx) => outbox.markSent(tx, [sent.id, failed.id]))).resolves.toEqual([]);
+    await expect(
+      transactor.run((tx) => outbox.markFailed(tx, [{ id: sent.id, error: 'UNROUTABLE' }])),
+    ).resolves.toEqual([]);
+    const states = (await dataSource.query(`SELECT id, state FROM outbox ORDER BY state`)) as {
+      id: string;
+      state: string;
+    }[];
+    expect(states).toEqual([
+      { id: failed.id, state: 'failed' },
+      { id: sent.id, state: 'sent' },
+    ]);
+  });
 });

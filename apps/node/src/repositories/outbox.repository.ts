@@ -38,8 +38,13 @@ export abstract class OutboxRepository {
    * that transaction enqueued are claimed too.
    */
   abstract claimDue(claim: OutboxClaim, tx?: Tx): Promise<ClaimedOutboxMessage[]>;
-  abstract markSent(tx: Tx, ids: string[]): Promise<void>;
-  abstract markFailed(tx: Tx, failures: OutboxFailure[]): Promise<void>;
+  /**
+   * The ids of the rows it marked: only rows still pending are, so writing back the same outcome
+   * twice (a commit whose answer was lost) records it once.
+   */
+  abstract markSent(tx: Tx, ids: string[]): Promise<string[]>;
+  /** As markSent. */
+  abstract markFailed(tx: Tx, failures: OutboxFailure[]): Promise<string[]>;
   /** Back to pending, due after each row's delay; the lease is released. */
   abstract reschedule(retries: OutboxRetry[], tx?: Tx): Promise<void>;
   abstract backlog(): Promise<OutboxBacklog>;

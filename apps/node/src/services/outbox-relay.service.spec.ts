@@ -410,6 +410,42 @@ describe('OutboxRelay', () => {
     expect(outbox.markSent).toHaveBeenCalledWith(TX, [row().id]);
   });
 
+  it('writes back at a later cycle what the broker confirmed while the database was out of reach, publishing it once', async () => {
+    const { relay, bus, outbox, transactor } = await setUp({
+      ...TEST_CONFIG,
+      outboxLingerMs: 0,
+      outboxPollMs: 20,
+    });
+    await bus.assertAgencyQueue(H41);
+    outbox.claimDue.mockResolvedValueOnce([row()]);
+    const published = jest.spyOn(bus, 'publish');
+    const down = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    // The batch's write-back, then its first row on its own: the database is not there.
+    transactor.run.mockRejectedValueOnce(down).mockRejectedValueOnce(down);
+    relay.onApplicationBootstrap();
+    try {
+      await waitFor(() => outbox.markSent.mock.calls.length > 0, 'the write-back');
+      expect(transactor.run.mock.calls.length).toBeGreaterThanOrEqual(3);
+      expect(outbox.markSent).toHaveBeenCalledWith(TX, [row().id]);
+      expect(published).toHaveBeenCalledTimes(1);
+    } finally {
+      await relay.onModuleDestroy();
+    }
+  });
+
+  it('reports an outcome once when its row was already written back', async () => {
+    const { relay, bus, outbox, events } = await setUp();
+    await bus.assertAgencyQueue(H41);
+    outbox.claimDue.mockResolvedValueOnce([row()]);
+    // A commit whose answer was lost: the row is no longer pending.
+    outbox.markSent.mockResolvedValueOnce([]);
+    await relay.relayOnce();
+    expect(outbox.markSent).toHaveBeenCalledWith(TX, [row().id]);
+    expect(events.record).not.toHaveBeenCalled();
+    expect(outbox.enqueue).not.toHaveBeenCalled();
+    await bus.close();
+  });
+
   it('backs off exponentially up to a minute', () => {
     expect([1, 2, 3, 10].map(backoffMs)).toEqual([1_000, 2_000, 4_000, 60_000]);
   });

@@ -34,6 +34,11 @@ const BATCH = 100;
 const BATCH_BYTES = 32 * 1024 * 1024;
 /** Longer than the bus's confirm timeout (30 s), so a row is never published twice by one relay. */
 const LEASE_MS = 60_000;
+/**
+ * A write-back that failed is tried again at the next cycles until this long before the rows'
+ * lease ends; after that they are left to be claimed and published again.
+ */
+const LEASE_MARGIN_MS = 10_000;
 const MAX_BACKOFF_MS = 60_000;
 const CLAIM = { limit: BATCH, leaseMs: LEASE_MS, maxBytes: BATCH_BYTES };
 /**
@@ -56,6 +61,8 @@ interface Settlement {
   /** Documents the broker returned: no queue for the recipient. */
   failed: { row: AnsweredRow; detail: string }[];
   retries: OutboxRetry[];
+  /** Until when (ms since the epoch) a failed write-back is tried again: the earliest lease. */
+  settleBy: number;
 }
 
 export function backoffMs(attempts: number): number {
@@ -113,7 +120,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   /** One batch on its own: claim, publish concurrently, settle (the loop also claims while it settles). */
   async relayOnce(): Promise<number> {
     const rows = await this.outbox.claimDue(CLAIM);
-    const settlement = await this.publishAll(rows);
+    const settlement = await this.publishAll(rows, leaseDeadline());
     await this.settleAndClaim(settlement, false);
     return rows.length;
   }
@@ -159,7 +166,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const bytes = rows.reduce((sum, row) => sum + row.body.length, 0);
     this.inFlight.rows += rows.length;
     this.inFlight.bytes += bytes;
-    const batch: Promise<void> = this.publishAll(rows)
+    const batch: Promise<void> = this.publishAll(rows, leaseDeadline())
       .then((settlement) => mergeInto(this.confirmed, settlement))
       .catch((error: unknown) =>
         // Not settled: the rows' leases expire and they are published again, never lost.
@@ -201,8 +208,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Each document row is a message of its own; the batch's trace rows travel together. */
-  private async publishAll(rows: ClaimedOutboxMessage[]): Promise<Settlement> {
-    const settlement = emptySettlement();
+  private async publishAll(rows: ClaimedOutboxMessage[], settleBy: number): Promise<Settlement> {
+    const settlement = emptySettlement(settleBy);
     const documents = rows.filter((row) => row.exchange === 'documents');
     const traces = rows.filter((row) => row.exchange === 'trace');
     await Promise.all([
@@ -330,18 +337,36 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return rows;
   }
 
+  /**
+   * After a failed write-back, each outcome in a transaction of its own: a row the database
+   * refuses is left to its lease (published again, never lost). When not even the first one goes
+   * in, the database is taken to be out of reach: the outcomes wait for the next cycle, so the
+   * broker does not carry again what it already confirmed (the one tried first goes last then, so
+   * a refused one cannot hold back the others).
+   */
   private async settleEach(settlement: Settlement): Promise<void> {
+    const { settleBy } = settlement;
     const parts: Settlement[] = [
-      ...settlement.sent.map((row) => ({ sent: [row], failed: [], retries: [] })),
-      ...settlement.failed.map((f) => ({ sent: [], failed: [f], retries: [] })),
-      ...settlement.retries.map((r) => ({ sent: [], failed: [], retries: [r] })),
+      ...settlement.sent.map((row) => ({ ...emptySettlement(settleBy), sent: [row] })),
+      ...settlement.failed.map((f) => ({ ...emptySettlement(settleBy), failed: [f] })),
+      ...settlement.retries.map((r) => ({ ...emptySettlement(settleBy), retries: [r] })),
     ];
-    for (const part of parts) {
+    let settled = 0;
+    for (const [i, part] of parts.entries()) {
       try {
         await this.transactor.run((tx) => this.settle(tx, part));
+        settled += 1;
       } catch (error) {
-        // The lease expires and the row is published again: at-least-once, never lost.
         const id = part.sent[0]?.id ?? part.failed[0]?.row.id ?? part.retries[0]?.id;
+        if (settled === 0 && Date.now() < settleBy) {
+          for (const later of [...parts.slice(i + 1), part]) mergeInto(this.confirmed, later);
+          this.logger.warn({
+            msg: 'outbox write-back failed, tried again at the next cycle',
+            rows: parts.length - i,
+            reason: errorReason(error),
+          });
+          return;
+        }
         this.logger.warn({
           msg: 'outbox row not settled, its lease will expire',
           messageId: id,
@@ -354,23 +379,27 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async settle(tx: Tx, settlement: Settlement): Promise<void> {
     const { sent, failed, retries } = settlement;
+    // Only rows still pending are marked: an outcome written back twice is reported once.
+    const marked = new Set<string>();
     if (sent.length > 0) {
-      await this.outbox.markSent(
+      const ids = await this.outbox.markSent(
         tx,
         sent.map((row) => row.id),
       );
+      ids.forEach((id) => marked.add(id));
     }
     if (failed.length > 0) {
-      await this.outbox.markFailed(
+      const ids = await this.outbox.markFailed(
         tx,
         failed.map((f) => ({ id: f.row.id, error: f.detail })),
       );
+      ids.forEach((id) => marked.add(id));
     }
     if (retries.length > 0) await this.outbox.reschedule(retries, tx);
     const outcomes = [
       ...sent.map((row) => ({ row, event: 'published' as const, detail: undefined })),
       ...failed.map((f) => ({ row: f.row, event: 'failed' as const, detail: f.detail })),
-    ].filter(({ row }) => reportsOutcome(row));
+    ].filter(({ row }) => marked.has(row.id) && reportsOutcome(row));
     if (outcomes.length === 0) return;
     const timeline = outcomes.filter(({ row }) => row.documentUuid && row.recipient);
     if (timeline.length > 0) {
@@ -446,14 +475,20 @@ export function traceMessages(rows: ClaimedOutboxMessage[]): ClaimedOutboxMessag
   });
 }
 
-function emptySettlement(): Settlement {
-  return { sent: [], failed: [], retries: [] };
+function emptySettlement(settleBy = Number.POSITIVE_INFINITY): Settlement {
+  return { sent: [], failed: [], retries: [], settleBy };
 }
 
 function mergeInto(target: Settlement, more: Settlement): void {
   target.sent.push(...more.sent);
   target.failed.push(...more.failed);
   target.retries.push(...more.retries);
+  target.settleBy = Math.min(target.settleBy, more.settleBy);
+}
+
+/** When a batch claimed now must be written back by (see LEASE_MARGIN_MS). */
+function leaseDeadline(): number {
+  return Date.now() + LEASE_MS - LEASE_MARGIN_MS;
 }
 
 /**

@@ -115,8 +115,10 @@ export function fakeOutbox(): Mocked<OutboxRepository> {
   return {
     enqueue: jest.fn(() => Promise.resolve()),
     claimDue: jest.fn(() => Promise.resolve([])),
-    markSent: jest.fn(() => Promise.resolve()),
-    markFailed: jest.fn(() => Promise.resolve()),
+    markSent: jest.fn((_tx: unknown, ids: string[]) => Promise.resolve(ids)),
+    markFailed: jest.fn((_tx: unknown, failures: { id: string }[]) =>
+      Promise.resolve(failures.map((f) => f.id)),
+    ),
     reschedule: jest.fn(() => Promise.resolve()),
     backlog: jest.fn(() => Promise.resolve({ pending: 0 })),
   };

@@ -74,25 +74,29 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
       .map((row) => OutboxMapper.claimedToDomain(row));
   }
 
-  async markSent(tx: Tx, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await execute(
+  async markSent(tx: Tx, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await execute<{ id: string }>(
       tx,
       `UPDATE outbox SET state = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL
-        WHERE id = ANY($1::uuid[])`,
+        WHERE id = ANY($1::uuid[]) AND state = 'pending'
+        RETURNING id`,
       [ids],
     );
+    return rows.map((row) => row.id);
   }
 
-  async markFailed(tx: Tx, failures: OutboxFailure[]): Promise<void> {
-    if (failures.length === 0) return;
-    await execute(
+  async markFailed(tx: Tx, failures: OutboxFailure[]): Promise<string[]> {
+    if (failures.length === 0) return [];
+    const rows = await execute<{ id: string }>(
       tx,
       `UPDATE outbox o SET state = 'failed', lease_until = NULL, last_error = f.error
          FROM unnest($1::uuid[], $2::text[]) AS f(id, error)
-        WHERE o.id = f.id`,
+        WHERE o.id = f.id AND o.state = 'pending'
+        RETURNING o.id`,
       [failures.map((f) => f.id), failures.map((f) => f.error)],
     );
+    return rows.map((row) => row.id);
   }
 
   async reschedule(retries: OutboxRetry[], tx?: Tx): Promise<void> {
