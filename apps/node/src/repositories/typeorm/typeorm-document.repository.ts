@@ -194,6 +194,8 @@ function batchStatement(batch: readonly PendingWrite[], params: SqlParams): stri
   const notQuarantined = `NOT (v.direction = 'inbound' AND v.message_id IS NOT NULL AND EXISTS (
       SELECT 1 FROM quarantine q WHERE q.agency_code = v.agency_code AND q.message_id = v.message_id))`;
   const auditValues = appendValues(appendArrays(audit.map((a) => a.record)));
+  // Only the columns of this shape are read here: each event row was made with its write's time.
+  const eventColumns = deliveryEventRows(new Date(0));
   // CTE names differ from the tables': inside the statement a CTE would hide its table.
   return `WITH
     w_head AS (${insertArrays(DOCUMENT_ROWS, heads, params, { where: notQuarantined })}
@@ -214,7 +216,7 @@ function batchStatement(batch: readonly PendingWrite[], params: SqlParams): stri
       guarded(outbox),
     )}),
     w_events AS (${insertArrays(
-      deliveryEventRows(new Date(0)),
+      eventColumns,
       events.map((e) => e.row),
       params,
       guarded(events),
